@@ -1,0 +1,175 @@
+import type { Value } from './value.js';
+
+/** One key's slot in a database. `expireAt` is an absolute ms deadline, 0 for none. */
+export class Entry {
+  constructor(
+    public value: Value,
+    public expireAt: number,
+    /** Seconds clock of the last access (OBJECT IDLETIME); node-local, not replicated. */
+    public lru: number,
+  ) {}
+}
+
+/**
+ * One numbered database. Keys are latin1 strings (binary-safe, one char per byte).
+ *
+ * Iteration order is insertion order (a JS Map), a function of history only, so every
+ * replica iterates the same way. Keys with a TTL are also kept in `volatile`, which
+ * the active-expiry cycle walks with a cursor, as Redis walks its expires dict.
+ */
+export class Db {
+  private data = new Map<string, Entry>();
+  private volatile = new Set<string>();
+  private scanCursors = new Map<number, IterableIterator<string>>();
+  private nextScanCursor = 1;
+  private expireWalk: IterableIterator<string> | null = null;
+  private randomWalk: IterableIterator<string> | null = null;
+
+  constructor(readonly id: number) {}
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  get volatileCount(): number {
+    return this.volatile.size;
+  }
+
+  /** The entry regardless of its deadline. */
+  peek(key: string): Entry | undefined {
+    return this.data.get(key);
+  }
+
+  /** The entry if it exists and is not past its deadline at `now`. */
+  get(key: string, now: number): Entry | undefined {
+    const e = this.data.get(key);
+    if (e === undefined) return undefined;
+    if (e.expireAt !== 0 && e.expireAt <= now) return undefined;
+    return e;
+  }
+
+  /** Adds or replaces a key's value; its TTL is cleared unless `keepTtl`. */
+  set(key: string, value: Value, lru: number, keepTtl = false): Entry {
+    const e = this.data.get(key);
+    if (e === undefined) {
+      const created = new Entry(value, 0, lru);
+      this.data.set(key, created);
+      return created;
+    }
+    e.value = value;
+    e.lru = lru;
+    if (!keepTtl && e.expireAt !== 0) {
+      e.expireAt = 0;
+      this.volatile.delete(key);
+    }
+    return e;
+  }
+
+  /** Inserts an entry object as is (RENAME, MOVE, snapshot load). */
+  insert(key: string, entry: Entry): void {
+    this.delete(key);
+    this.data.set(key, entry);
+    if (entry.expireAt !== 0) this.volatile.add(key);
+  }
+
+  delete(key: string): boolean {
+    const e = this.data.get(key);
+    if (e === undefined) return false;
+    this.data.delete(key);
+    if (e.expireAt !== 0) this.volatile.delete(key);
+    return true;
+  }
+
+  setExpire(key: string, expireAt: number): void {
+    const e = this.data.get(key);
+    if (e === undefined) return;
+    e.expireAt = expireAt;
+    if (expireAt === 0) this.volatile.delete(key);
+    else this.volatile.add(key);
+  }
+
+  clear(): void {
+    this.data = new Map();
+    this.volatile = new Set();
+    this.scanCursors.clear();
+    this.expireWalk = null;
+    this.randomWalk = null;
+  }
+
+  /** Exchanges contents with another database (SWAPDB). */
+  swapWith(other: Db): void {
+    [this.data, other.data] = [other.data, this.data];
+    [this.volatile, other.volatile] = [other.volatile, this.volatile];
+    this.scanCursors.clear();
+    other.scanCursors.clear();
+    this.expireWalk = other.expireWalk = null;
+    this.randomWalk = other.randomWalk = null;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.data.keys();
+  }
+
+  entries(): IterableIterator<[string, Entry]> {
+    return this.data.entries();
+  }
+
+  /**
+   * One SCAN step. Cursors name live Map iterators, which visit every key present for
+   * the whole scan exactly once in insertion order even while the map changes. A
+   * cursor this node does not know (evicted, or from before a restart) starts over:
+   * keys may repeat, which SCAN allows, but none present throughout is missed.
+   */
+  scan(cursor: number, count: number, visit: (key: string) => void): number {
+    let it = cursor === 0 ? undefined : this.scanCursors.get(cursor);
+    if (cursor !== 0) this.scanCursors.delete(cursor);
+    it ??= this.data.keys();
+    for (let i = 0; i < count; i++) {
+      const next = it.next();
+      if (next.done === true) return 0;
+      visit(next.value);
+    }
+    if (this.scanCursors.size >= SCAN_CURSORS_MAX) {
+      const oldest = this.scanCursors.keys().next();
+      if (oldest.done !== true) this.scanCursors.delete(oldest.value);
+    }
+    const id = this.nextScanCursor++;
+    this.scanCursors.set(id, it);
+    return id;
+  }
+
+  /** Up to `count` keys with a TTL, continuing round-robin where the last call stopped. */
+  sampleVolatile(count: number): string[] {
+    const out: string[] = [];
+    if (this.volatile.size === 0) return out;
+    for (let i = 0; i < count && out.length < this.volatile.size; i++) {
+      this.expireWalk ??= this.volatile.values();
+      const next = this.expireWalk.next();
+      if (next.done === true) {
+        this.expireWalk = null;
+        if (i > 0) break;
+        continue;
+      }
+      out.push(next.value);
+    }
+    return out;
+  }
+
+  /** A key chosen by skipping a random number of keys along a rolling walk. */
+  randomKey(skip: number): string | undefined {
+    if (this.data.size === 0) return undefined;
+    let steps = skip % this.data.size;
+    while (true) {
+      this.randomWalk ??= this.data.keys();
+      const next = this.randomWalk.next();
+      if (next.done === true) {
+        this.randomWalk = null;
+        continue;
+      }
+      if (steps-- <= 0) return next.value;
+    }
+  }
+}
+
+/** Live SCAN cursors kept per database; the oldest is dropped past this. */
+export const SCAN_CURSORS_MAX = 4096;
