@@ -1,7 +1,9 @@
 import type { CommandSpec } from './spec.js';
 import { wrongArity, unknownCommand, unknownSubcommand } from './errors.js';
 import type { ErrorReply } from '../resp/reply.js';
+import { bitmapCommands } from './bitmaps.js';
 import { connectionCommands } from './connection.js';
+import { dumpCommands } from './dump.js';
 import { keyCommands } from './keys.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './strings.js';
@@ -9,7 +11,9 @@ import { stringCommands } from './strings.js';
 /** The command table: one explicit list per family, no import-time registration. */
 export const FAMILIES: readonly (readonly CommandSpec[])[] = [
   stringCommands,
+  bitmapCommands,
   keyCommands,
+  dumpCommands,
   connectionCommands,
   serverCommands,
 ];
