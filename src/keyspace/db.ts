@@ -155,6 +155,24 @@ export class Db {
     return out;
   }
 
+  /**
+   * Average remaining TTL in ms of keys with one, estimated from up to `sample` of them
+   * (INFO keyspace avg_ttl); 0 when none.
+   */
+  averageTtl(now: number, sample = 128): number {
+    let sum = 0;
+    let n = 0;
+    for (const key of this.volatile) {
+      const e = this.data.get(key);
+      if (e !== undefined && e.expireAt > now) {
+        sum += e.expireAt - now;
+        n++;
+      }
+      if (n >= sample) break;
+    }
+    return n === 0 ? 0 : Math.round(sum / n);
+  }
+
   /** A key chosen by skipping a random number of keys along a rolling walk. */
   randomKey(skip: number): string | undefined {
     if (this.data.size === 0) return undefined;

@@ -11,6 +11,8 @@ export interface CollectionValue {
   readonly type: Exclude<TypeName, 'string'>;
   /** Redis's OBJECT ENCODING name for the current representation. */
   encoding(): string;
+  /** An independent deep copy (COPY): later writes to either leave the other alone. */
+  clone(): CollectionValue;
 }
 
 export function typeOf(value: Value): TypeName {
