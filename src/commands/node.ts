@@ -13,6 +13,10 @@ export interface NodeContext {
   readonly read: ExecContext;
 }
 
+/**
+ * CLIENT REPLY: 'off' drops every reply until ON; 'skip' (set by CLIENT REPLY SKIP,
+ * never over 'off') drops that command's reply and the next command's.
+ */
 export type ReplyMode = 'on' | 'off' | 'skip';
 
 /** The calling connection as commands see it. */
@@ -40,13 +44,25 @@ export interface ClientDescription {
   readonly fields: string;
 }
 
+/** Redis's client classes (getClientType); `slave` is parsed as `replica`. */
+export type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
+
+/**
+ * Which clients CLIENT LIST / CLIENT KILL address; every present field must match.
+ * Built by parseListFilter / parseKillFilter in client-list.ts.
+ */
 export interface ClientFilter {
+  /** Only these ids, listed in this order (CLIENT LIST ID repeats duplicates). */
   id?: number[];
-  type?: string;
+  type?: ClientType;
   user?: string;
+  /** The peer address exactly as CLIENT LIST prints it (`ip:port`). */
   addr?: string;
+  /** The local address exactly as CLIENT LIST prints it. */
   laddr?: string;
+  /** True: never the calling client. KILL's new form defaults to true, the old to false. */
   skipme?: boolean;
+  /** Only clients connected at least this many seconds (CLIENT KILL MAXAGE, Redis 7.4). */
   maxage?: number;
 }
 
@@ -59,6 +75,8 @@ export interface ClientsApi {
   kill(filter: ClientFilter, self: Session): number;
   /** CLIENT UNBLOCK: true when the client was blocked and got unblocked. */
   unblock(id: number, withError: boolean): boolean;
+  /** Whether an ACL user of that name exists (CLIENT KILL USER); absent: only `default`. */
+  userExists?(name: string): boolean;
   /** CLIENT PAUSE / UNPAUSE. */
   pause(untilMs: number, writesOnly: boolean): void;
   unpause(): void;
@@ -68,8 +86,11 @@ export interface ClientsApi {
 export interface ConfigApi {
   /** Name/value pairs of every setting matching one of the glob patterns. */
   get(patterns: readonly string[]): [string, string][];
-  /** Applies all pairs or none; returns the Redis error message on failure. */
-  set(pairs: readonly [string, string][]): string | null;
+  /**
+   * Applies all pairs or none; returns the Redis error message on failure. `client.local`
+   * says the caller is a loopback client (for enable-protected-configs local).
+   */
+  set(pairs: readonly [string, string][], client?: { readonly local: boolean }): string | null;
   /** Rewrites the config file; returns the error message on failure. */
   rewrite(): string | null;
 }
