@@ -5,6 +5,7 @@ import { bitmapCommands } from './bitmaps.js';
 import { connectionCommands } from './connection.js';
 import { dumpCommands } from './dump.js';
 import { keyCommands } from './keys.js';
+import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { stringCommands } from './strings.js';
 
@@ -16,10 +17,14 @@ export const FAMILIES: readonly (readonly CommandSpec[])[] = [
   dumpCommands,
   connectionCommands,
   serverCommands,
+  scriptingCommands,
 ];
 
 export type Lookup =
-  | { readonly spec: Exclude<CommandSpec, { subcommands: readonly CommandSpec[] }>; readonly error?: never }
+  | {
+      readonly spec: Exclude<CommandSpec, { subcommands: readonly CommandSpec[] }>;
+      readonly error?: never;
+    }
   | { readonly spec?: never; readonly error: ErrorReply };
 
 export class Registry {
@@ -68,7 +73,7 @@ export class Registry {
     if (top === undefined) return { error: unknownCommand(argv[0] as string, argv.slice(1)) };
     let spec: CommandSpec = top;
     if (top.subcommands) {
-      if (argv.length < 2) return { error: wrongArity(top.name) };
+      if (argv.length < 2) return top.bare ? { spec: top.bare } : { error: wrongArity(top.name) };
       const sub = this.subs.get(top.name)?.get((argv[1] as string).toLowerCase());
       if (sub === undefined) return { error: unknownSubcommand(argv[1] as string, top.name) };
       spec = sub;

@@ -60,6 +60,8 @@ interface SpecBase {
   /** For commands whose key positions depend on the arguments (movablekeys). */
   readonly keyFinder?: (argv: readonly string[]) => number[];
   readonly keyAccess?: readonly KeyAccess[];
+  /** COMMAND INFO tips, lower-case: `nondeterministic_output`, `request_policy:all_shards`. */
+  readonly tips?: readonly string[];
 }
 
 export interface DataCommandSpec extends SpecBase {
@@ -77,6 +79,8 @@ export interface NodeCommandSpec extends SpecBase {
 /** A container (CLIENT, CONFIG, OBJECT, ...): argv[1] names the subcommand. */
 export interface ContainerCommandSpec extends SpecBase {
   readonly subcommands: readonly CommandSpec[];
+  /** Runs the container called with no subcommand (COMMAND); without it that is an arity error. */
+  readonly bare?: NodeCommandSpec;
   readonly data?: never;
   readonly node?: never;
 }
