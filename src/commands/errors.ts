@@ -8,7 +8,9 @@ export const NOT_FLOAT = error('ERR value is not a valid float');
 export const OVERFLOW = error('ERR increment or decrement would overflow');
 export const NO_SUCH_KEY = error('ERR no such key');
 export const DB_INDEX_RANGE = error('ERR DB index is out of range');
-export const STRING_TOO_LONG = error('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
+export const STRING_TOO_LONG = error(
+  'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+);
 export const NOT_POSITIVE = error('ERR value is out of range, must be positive');
 
 export function wrongArity(name: string): ErrorReply {

@@ -25,14 +25,10 @@ export class StateMachine {
     if (lookup.error) return lookup.error;
     const handler = lookup.spec.data;
     if (handler === undefined) return error(`ERR '${lookup.spec.name}' cannot be replicated`);
-    const ctx = new ExecContext(
-      this.keyspace,
-      entry.db,
-      entry.time,
-      entry.seed,
-      this.settings,
-      { applying: true, proposer },
-    );
+    const ctx = new ExecContext(this.keyspace, entry.db, entry.time, entry.seed, this.settings, {
+      applying: true,
+      proposer,
+    });
     return handler(ctx, entry.argv);
   }
 

@@ -1,122 +1,197 @@
+/**
+ * Reply encoder: turns Reply values into the bytes redis 7.0.15 sends, for RESP2 or
+ * RESP3 (networking.c addReply*). Numbers and headers are written as ASCII digits
+ * straight into the output buffer, so encoding a reply allocates no strings except for
+ * doubles.
+ */
 import type { Reply } from './reply.js';
-import { formatDouble17g } from '../util/numbers.js';
 
 export type Protocol = 2 | 3;
 
-const CRLF = '\r\n';
+type TaggedReply = Exclude<Reply, string | number | bigint | null | readonly Reply[]>;
+
+const CR = 13;
+const LF = 10;
+/** Room for a one-byte prefix, a safe integer and CRLF. */
+const HEADER_BYTES_MAX = 24;
+/** After take(), a buffer with less room than this is replaced rather than reused. */
+const SPARE_BYTES_MIN = 1024;
+/** After take(), a buffer grown beyond this is dropped so one big reply is not kept alive. */
+const RETAINED_BYTES_MAX = 1 << 20;
 
 /**
  * An output buffer that reply values are encoded into. A connection owns one and hands
- * its bytes to the socket once per event-loop turn.
+ * its bytes to the socket once per event-loop turn. Each take() returns a view of the
+ * bytes written since the last one; later writes never touch bytes already taken, so
+ * consecutive small takes share one allocation.
  */
 export class ReplyBuffer {
   private buf: Buffer;
+  /** Start of the bytes not yet taken. */
+  private start = 0;
   private len = 0;
 
   constructor(private readonly initialBytes = 16 * 1024) {
     this.buf = Buffer.allocUnsafe(initialBytes);
   }
 
+  /** Bytes written and not yet taken. */
   get length(): number {
-    return this.len;
+    return this.len - this.start;
   }
 
-  /** Hands out the encoded bytes and starts a fresh buffer. */
+  /** Hands out the bytes written since the last take. */
   take(): Buffer {
-    const out = this.buf.subarray(0, this.len);
-    this.buf = Buffer.allocUnsafe(Math.max(this.initialBytes, Math.min(this.len, 1 << 20)));
-    this.len = 0;
+    const out = this.buf.subarray(this.start, this.len);
+    if (this.buf.length > RETAINED_BYTES_MAX || this.buf.length - this.len < SPARE_BYTES_MIN) {
+      this.buf = Buffer.allocUnsafe(this.initialBytes);
+      this.len = 0;
+    }
+    this.start = this.len;
     return out;
   }
 
   private ensure(extra: number): void {
-    const need = this.len + extra;
-    if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
+    if (this.len + extra <= this.buf.length) return;
+    const pending = this.len - this.start;
+    let size = Math.max(this.initialBytes, this.buf.length);
+    while (size < pending + extra) size *= 2;
     const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.len);
+    this.buf.copy(next, 0, this.start, this.len);
     this.buf = next;
-  }
-
-  /** Appends a latin1 string: each char is one byte. */
-  private raw(s: string): void {
-    this.ensure(s.length);
-    this.len += this.buf.latin1Write(s, this.len);
-  }
-
-  private rawBytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-
-  private bulk(s: string): void {
-    this.raw('$' + s.length + CRLF);
-    this.raw(s);
-    this.raw(CRLF);
-  }
-
-  private header(prefix: string, n: number): void {
-    this.raw(prefix + n + CRLF);
+    this.start = 0;
+    this.len = pending;
   }
 
   write(reply: Reply, proto: Protocol): void {
     if (typeof reply === 'string') return this.bulk(reply);
-    if (typeof reply === 'number') return this.raw(':' + reply + CRLF);
-    if (typeof reply === 'bigint') return this.raw(':' + reply.toString() + CRLF);
-    if (reply === null) return this.raw(proto === 3 ? '_\r\n' : '$-1\r\n');
-    if (Array.isArray(reply)) return this.array('*', reply as readonly Reply[], proto);
-    this.writeTagged(reply as Exclude<Reply, string | number | bigint | null | readonly Reply[]>, proto);
+    if (typeof reply === 'number') return this.integer(reply);
+    if (reply === null) return this.ascii(proto === 3 ? '_\r\n' : '$-1\r\n');
+    if (typeof reply === 'bigint') return this.line(58 /* : */, reply.toString());
+    if (Array.isArray(reply)) return this.aggregate(42 /* * */, reply as readonly Reply[], proto);
+    this.writeTagged(reply as TaggedReply, proto);
   }
 
-  private array(prefix: string, items: readonly Reply[], proto: Protocol): void {
-    this.header(prefix, items.length);
-    for (const item of items) this.write(item, proto);
-  }
-
-  private writeTagged(
-    reply: Exclude<Reply, string | number | bigint | null | readonly Reply[]>,
-    proto: Protocol,
-  ): void {
+  private writeTagged(reply: TaggedReply, proto: Protocol): void {
     switch (reply.kind) {
       case 'simple':
-        return this.raw('+' + reply.value.replace(/[\r\n]/g, ' ') + CRLF);
+        return this.line(43 /* + */, sanitizeLine(reply.value));
       case 'error':
-        return this.raw('-' + reply.message.replace(/[\r\n]/g, ' ') + CRLF);
+        return this.line(45 /* - */, sanitizeLine(trimLineEnd(reply.message)));
       case 'nullarray':
-        return this.raw(proto === 3 ? '_\r\n' : '*-1\r\n');
-      case 'double': {
-        const text = formatDouble17g(reply.value);
-        return proto === 3 ? this.raw(',' + text + CRLF) : this.bulk(text);
-      }
+        return this.ascii(proto === 3 ? '_\r\n' : '*-1\r\n');
+      case 'double':
+        return this.double(reply.value, proto);
       case 'bool':
-        return this.raw(proto === 3 ? (reply.value ? '#t\r\n' : '#f\r\n') : reply.value ? ':1\r\n' : ':0\r\n');
+        if (proto === 3) return this.ascii(reply.value ? '#t\r\n' : '#f\r\n');
+        return this.ascii(reply.value ? ':1\r\n' : ':0\r\n');
       case 'map':
-        if (proto === 3) {
-          this.header('%', reply.entries.length / 2);
-          for (const item of reply.entries) this.write(item, proto);
-          return;
-        }
-        return this.array('*', reply.entries, proto);
+        if (proto === 2) return this.aggregate(42 /* * */, reply.entries, proto);
+        this.header(37 /* % */, reply.entries.length / 2);
+        return this.items(reply.entries, proto);
       case 'set':
-        return this.array(proto === 3 ? '~' : '*', reply.items, proto);
+        return this.aggregate(proto === 3 ? 126 /* ~ */ : 42, reply.items, proto);
       case 'push':
-        return this.array(proto === 3 ? '>' : '*', reply.items, proto);
+        return this.aggregate(proto === 3 ? 62 /* > */ : 42, reply.items, proto);
       case 'verbatim':
-        if (proto === 3) {
-          this.raw('=' + (reply.text.length + 4) + CRLF + reply.format + ':');
-          this.raw(reply.text);
-          return this.raw(CRLF);
-        }
-        return this.bulk(reply.text);
+        return proto === 3 ? this.verbatim(reply.format, reply.text) : this.bulk(reply.text);
       case 'bignum':
-        return proto === 3 ? this.raw('(' + reply.value + CRLF) : this.bulk(reply.value);
+        if (proto === 3) return this.line(40 /* ( */, sanitizeLine(reply.value));
+        return this.bulk(reply.value);
       case 'bytes':
-        this.raw('$' + reply.value.length + CRLF);
-        this.rawBytes(reply.value);
-        return this.raw(CRLF);
+        return this.bytes(reply.value);
     }
+  }
+
+  private aggregate(prefix: number, items: readonly Reply[], proto: Protocol): void {
+    this.header(prefix, items.length);
+    this.items(items, proto);
+  }
+
+  private items(items: readonly Reply[], proto: Protocol): void {
+    for (let i = 0; i < items.length; i++) this.write(items[i] as Reply, proto);
+  }
+
+  /** Redis's addReplyDouble: inf/-inf spelled out, otherwise "%.17g". */
+  private double(value: number, proto: Protocol): void {
+    const text = formatDouble17g(value);
+    if (proto === 2) return this.bulk(text);
+    this.line(44 /* , */, text);
+  }
+
+  /** Redis's addReplyVerbatim: the format is exactly 3 chars, padded with spaces or cut. */
+  private verbatim(format: string, text: string): void {
+    const ext = (format + '   ').slice(0, 3);
+    this.header(61 /* = */, text.length + 4);
+    this.ensure(text.length + 6);
+    this.len += this.buf.latin1Write(ext + ':', this.len);
+    this.latin1(text);
+    this.crlf();
+  }
+
+  private bulk(s: string): void {
+    this.header(36 /* $ */, s.length);
+    this.ensure(s.length + 2);
+    this.latin1(s);
+    this.crlf();
+  }
+
+  private bytes(b: Uint8Array): void {
+    this.header(36 /* $ */, b.length);
+    this.ensure(b.length + 2);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+    this.crlf();
+  }
+
+  private integer(n: number): void {
+    if (!Number.isSafeInteger(n)) return this.line(58 /* : */, String(n));
+    this.header(58 /* : */, n);
+  }
+
+  /** `<prefix><n>\r\n` for a safe integer n. */
+  private header(prefix: number, n: number): void {
+    this.ensure(HEADER_BYTES_MAX);
+    const buf = this.buf;
+    buf[this.len++] = prefix;
+    if (n < 0) {
+      buf[this.len++] = 45; /* - */
+      n = -n;
+    }
+    let digits = 1;
+    for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+    let at = this.len + digits;
+    this.len = at;
+    do {
+      const q = Math.floor(n / 10);
+      buf[--at] = 48 + (n - q * 10);
+      n = q;
+    } while (n > 0);
+    buf[this.len++] = CR;
+    buf[this.len++] = LF;
+  }
+
+  /** `<prefix><text>\r\n`; text must hold no CR or LF. */
+  private line(prefix: number, text: string): void {
+    this.ensure(text.length + 3);
+    this.buf[this.len++] = prefix;
+    this.latin1(text);
+    this.crlf();
+  }
+
+  /** Writes a latin1 string (one byte per char) into room already ensured. */
+  private latin1(s: string): void {
+    if (s.length > 0) this.len += this.buf.latin1Write(s, this.len);
+  }
+
+  private ascii(s: string): void {
+    this.ensure(s.length);
+    this.latin1(s);
+  }
+
+  private crlf(): void {
+    this.buf[this.len++] = CR;
+    this.buf[this.len++] = LF;
   }
 }
 
@@ -125,4 +200,70 @@ export function encodeReply(reply: Reply, proto: Protocol): Buffer {
   const out = new ReplyBuffer(256);
   out.write(reply, proto);
   return out.take();
+}
+
+/** CR and LF become spaces, as Redis does before sending a status or error line. */
+function sanitizeLine(s: string): string {
+  return s.includes('\r') || s.includes('\n') ? s.replace(/[\r\n]/g, ' ') : s;
+}
+
+/** addReplyErrorFormat trims CR and LF off the end of an error before mapping the rest. */
+function trimLineEnd(s: string): string {
+  let end = s.length;
+  for (let c = s.charCodeAt(end - 1); c === CR || c === LF; c = s.charCodeAt(end - 1)) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/**
+ * printf("%.17g", d) as glibc prints it, which is how Redis 7.0 formats doubles in
+ * replies. "%.17g": 17 significant digits, exponent form when the exponent is below -4
+ * or at least 17, trailing zeros dropped. Infinities are spelled as Redis spells them.
+ */
+function formatDouble17g(d: number): string {
+  if (d !== d) return 'nan';
+  if (d === Infinity) return 'inf';
+  if (d === -Infinity) return '-inf';
+  if (d === 0) return 1 / d < 0 ? '-0' : '0';
+  const sign = d < 0 ? '-' : '';
+  const a = Math.abs(d);
+  // A safe integer has at most 16 digits, which String() prints exactly, as %.17g does.
+  if (Number.isSafeInteger(a)) return sign + String(a);
+  const exp = a.toExponential(16);
+  const e = exp.indexOf('e');
+  let digits = exp.charAt(0) + exp.slice(2, e);
+  if (roundsTieDown(a, digits)) {
+    digits = digits.slice(0, 16) + String.fromCharCode(digits.charCodeAt(16) - 1);
+  }
+  return sign + layoutG(digits, Number(exp.slice(e + 1)));
+}
+
+/**
+ * toExponential rounds an exact tie up; glibc rounds it to even. A tie needs the exact
+ * decimal value of `a` to have exactly 18 significant digits ending in 5, which is only
+ * possible for a = N / 2^k with 1 <= k <= 25 and 1e-8 <= a < 1e17 (N * 5^k < 1e18).
+ * `digits` are the 17 digits toExponential produced (rounded up on a tie).
+ */
+function roundsTieDown(a: number, digits: string): boolean {
+  // Rounding an even 17th digit up made it odd: the cheap test that rules out most values.
+  if ((digits.charCodeAt(16) & 1) === 0) return false;
+  if (a < 1e-8 || a >= 1e17 || !Number.isInteger(a * 2 ** 25)) return false;
+  const exact = (BigInt(a * 2 ** 25) * 5n ** 25n).toString().replace(/0+$/, '');
+  if (exact.length !== 18 || !exact.endsWith('5')) return false;
+  // Half-even rounds down when the 17th digit is even; toExponential added one to it.
+  return (exact.charCodeAt(16) & 1) === 0 && digits.charCodeAt(16) === exact.charCodeAt(16) + 1;
+}
+
+/** %g layout of 17 significant `digits` with decimal exponent x. */
+function layoutG(digits: string, x: number): string {
+  let end = digits.length;
+  while (end > 1 && digits.charCodeAt(end - 1) === 48) end--;
+  const d = digits.slice(0, end);
+  if (x < -4 || x >= 17) {
+    const mantissa = d.length > 1 ? d.charAt(0) + '.' + d.slice(1) : d;
+    const abs = Math.abs(x);
+    return `${mantissa}e${x < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
+  }
+  if (x < 0) return '0.' + '0'.repeat(-x - 1) + d;
+  if (d.length <= x + 1) return d + '0'.repeat(x + 1 - d.length);
+  return d.slice(0, x + 1) + '.' + d.slice(x + 1);
 }

@@ -59,7 +59,8 @@ export function addInt64(a: number | bigint, b: number | bigint): number | bigin
   return Number.isSafeInteger(Number(r)) ? Number(r) : r;
 }
 
-const DOUBLE_RE = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?|inf(?:inity)?)$/i;
+const DOUBLE_RE =
+  /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?|inf(?:inity)?)$/i;
 
 /**
  * Redis's string2ld/string2d (strtod): decimal or hex floats, "inf"/"infinity", no

@@ -1,0 +1,287 @@
+import type { Socket } from 'node:net';
+import type { ReplyMode, Session } from '../commands/node.js';
+import { ReplyBuffer, type Protocol } from '../resp/encoder.js';
+import { RequestDecoder } from '../resp/decoder.js';
+import { error, type Reply } from '../resp/reply.js';
+import type { ServerStats } from './stats.js';
+
+/** What a connection needs from the server it belongs to. */
+export interface ConnectionHost {
+  readonly bulkBytesMax: number;
+  readonly queryBufferBytesMax: number;
+  readonly stats: ServerStats;
+  now(): number;
+  authRequired(): boolean;
+  /** Runs one command; calls `reply` exactly once, possibly later. */
+  dispatch(conn: Connection, argv: string[], reply: (r: Reply) => void): void;
+  /** True when argv is a write that goes through the log. */
+  isWrite(argv: readonly string[]): boolean;
+  /** True while CLIENT PAUSE holds this command back. */
+  paused(argv: readonly string[]): boolean;
+  closed(conn: Connection): void;
+  log(level: 'debug' | 'verbose' | 'notice' | 'warning', message: string): void;
+}
+
+/** A reply waiting for the replies before it. */
+interface Slot {
+  reply: Reply | undefined;
+  suppressed: boolean;
+}
+
+/** Above this many unsent output bytes the connection stops reading until drained. */
+const OUTPUT_PAUSE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * One client connection: decodes requests, runs them in order, and answers strictly
+ * in request order with many requests in flight. A read waits until this connection's
+ * own earlier writes have applied, so a client always reads its own writes.
+ */
+export class Connection implements Session {
+  db = 0;
+  proto: Protocol = 2;
+  name = '';
+  libName = '';
+  libVer = '';
+  user = 'default';
+  private mode: ReplyMode = 'on';
+  noEvict = false;
+  noTouch = false;
+
+  readonly createdAt: number;
+  lastInteraction: number;
+  lastCommand = 'NULL';
+  readonly addr: string;
+  readonly laddr: string;
+
+  private readonly decoder: RequestDecoder;
+  private readonly out = new ReplyBuffer();
+  private readonly slots: Slot[] = [];
+  private readonly deferred: string[][] = [];
+  private pendingWrites = 0;
+  /** CLIENT REPLY SKIP: the next command's reply is dropped. */
+  private skipNext = false;
+  /** Whether the reply of the command now running is dropped. */
+  private skipCurrent = false;
+  private closing = false;
+  private destroyed = false;
+  private flushScheduled = false;
+
+  constructor(
+    readonly id: number,
+    private readonly socket: Socket,
+    private readonly host: ConnectionHost,
+  ) {
+    this.createdAt = this.lastInteraction = host.now();
+    this.addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
+    this.laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
+    this.decoder = new RequestDecoder(
+      { bulkBytesMax: host.bulkBytesMax },
+      { command: (argv) => this.onCommand(argv), protocolError: (m) => this.onProtocolError(m) },
+    );
+    this.authenticated = !host.authRequired();
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => socket.resume());
+    socket.on('error', () => this.destroy());
+    socket.on('close', () => this.destroy());
+  }
+
+  get replyMode(): ReplyMode {
+    return this.mode;
+  }
+
+  /** CLIENT REPLY ON also cancels a pending SKIP, so its own OK is sent. */
+  set replyMode(value: ReplyMode) {
+    this.mode = value;
+    if (value === 'on') this.skipCurrent = this.skipNext = false;
+  }
+
+  /** Before AUTH the decoder caps request sizes, as Redis does. */
+  get authenticated(): boolean {
+    return !this.decoder.authRequired;
+  }
+
+  set authenticated(value: boolean) {
+    this.decoder.authRequired = !value;
+  }
+
+  get queryBufferBytes(): number {
+    return this.decoder.pendingBytes;
+  }
+
+  get outputBytes(): number {
+    return this.out.length + this.socket.writableLength;
+  }
+
+  get pendingReplies(): number {
+    return this.slots.length;
+  }
+
+  get fd(): number {
+    const handle = (this.socket as unknown as { _handle?: { fd?: number } })._handle;
+    return handle?.fd ?? -1;
+  }
+
+  get isClosed(): boolean {
+    return this.destroyed;
+  }
+
+  private onData(chunk: Buffer): void {
+    this.lastInteraction = this.host.now();
+    this.host.stats.netInputBytes += chunk.length;
+    this.decoder.feed(chunk);
+    if (this.decoder.pendingBytes > this.host.queryBufferBytesMax) {
+      this.host.log(
+        'warning',
+        `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`,
+      );
+      this.destroy();
+      return;
+    }
+    this.flush();
+  }
+
+  private onCommand(argv: string[]): void {
+    if (this.closing) return;
+    if (
+      this.deferred.length > 0 ||
+      (this.pendingWrites > 0 && !this.host.isWrite(argv)) ||
+      this.host.paused(argv)
+    ) {
+      this.deferred.push(argv);
+      return;
+    }
+    this.execute(argv);
+  }
+
+  private execute(argv: string[]): void {
+    const write = this.host.isWrite(argv);
+    this.skipCurrent = this.skipNext;
+    this.skipNext = false;
+    let slot: Slot | undefined;
+    let sync = true;
+    let syncReply: Reply | undefined;
+    if (write) this.pendingWrites++;
+    this.host.dispatch(this, argv, (reply) => {
+      if (write) this.pendingWrites--;
+      if (sync) {
+        syncReply = reply;
+      } else {
+        (slot as Slot).reply = reply;
+        this.drainSlots();
+        this.drainDeferred();
+        this.scheduleFlush();
+      }
+    });
+    sync = false;
+    const suppressed = this.skipCurrent || this.mode !== 'on';
+    if (this.mode === 'skip') {
+      this.mode = 'on';
+      this.skipNext = true;
+    }
+    if (syncReply !== undefined) {
+      this.deliver(syncReply, suppressed);
+    } else {
+      slot = { reply: undefined, suppressed };
+      this.slots.push(slot);
+    }
+  }
+
+  private deliver(reply: Reply, suppressed: boolean): void {
+    if (this.slots.length > 0) {
+      this.slots.push({ reply, suppressed });
+      return;
+    }
+    if (!suppressed) this.out.write(reply, this.proto);
+  }
+
+  private drainSlots(): void {
+    while (this.slots.length > 0) {
+      const head = this.slots[0] as Slot;
+      if (head.reply === undefined) return;
+      this.slots.shift();
+      if (!head.suppressed) this.out.write(head.reply, this.proto);
+    }
+  }
+
+  /** Runs held-back commands once a pause ends. */
+  resume(): void {
+    this.drainDeferred();
+    this.flush();
+  }
+
+  private drainDeferred(): void {
+    while (this.deferred.length > 0) {
+      const argv = this.deferred[0] as string[];
+      if (this.pendingWrites > 0 && !this.host.isWrite(argv)) return;
+      if (this.host.paused(argv)) return;
+      this.deferred.shift();
+      this.execute(argv);
+    }
+  }
+
+  private onProtocolError(message: string): void {
+    this.host.log(
+      'verbose',
+      `Protocol error (${message}) from client: id=${this.id} addr=${this.addr}`,
+    );
+    this.deliver(error(`ERR ${message}`), false);
+    this.closeAfterReply();
+  }
+
+  /** Writes a reply outside the request/reply flow (push messages, server errors). */
+  sendOutOfBand(reply: Reply): void {
+    this.out.write(reply, this.proto);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  flush(): void {
+    if (this.destroyed) return;
+    if (this.out.length > 0) {
+      this.host.stats.netOutputBytes += this.out.length;
+      if (!this.socket.write(this.out.take()) && this.socket.writableLength > OUTPUT_PAUSE_BYTES) {
+        this.socket.pause();
+      }
+    }
+    if (this.closing && this.slots.length === 0) {
+      // Close fully once the last reply is out, as Redis does: a client still writing
+      // then gets a reset instead of a half-open socket.
+      this.socket.end(() => this.socket.destroy());
+      this.destroyed = true;
+      this.host.closed(this);
+    }
+  }
+
+  closeAfterReply(): void {
+    this.closing = true;
+    this.scheduleFlush();
+  }
+
+  /** Closes at once, dropping unsent replies. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.socket.destroy();
+    this.host.closed(this);
+  }
+
+  reset(): void {
+    this.db = 0;
+    this.proto = 2;
+    this.name = '';
+    this.replyMode = 'on';
+    this.noEvict = false;
+    this.noTouch = false;
+    this.authenticated = !this.host.authRequired();
+    this.user = 'default';
+  }
+}

@@ -1,0 +1,307 @@
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { ExecContext, type ExecSettings } from '../commands/context.js';
+import type {
+  ConfigApi,
+  NodeContext,
+  NodeServices,
+  Session,
+  ShutdownOptions,
+} from '../commands/node.js';
+import { Registry } from '../commands/registry.js';
+import { isWrite, type CommandSpec } from '../commands/spec.js';
+import { Keyspace } from '../keyspace/keyspace.js';
+import { error, isError, type ErrorReply, type Reply } from '../resp/reply.js';
+import type { Proposer } from '../replication/proposer.js';
+import { StateMachine } from '../replication/state-machine.js';
+import { LocalLog } from '../replication/proposer.js';
+import type { Logger } from '../observability/logger.js';
+import { Connection, type ConnectionHost } from './connection.js';
+import { ServerStats } from './stats.js';
+import { ActiveExpiry } from './expiry.js';
+import { ClientRegistry } from './clients.js';
+
+/** The node's settings as the server reads them. */
+export interface ServerConfig extends ConfigApi, ExecSettings {
+  /** The config file CONFIG REWRITE writes, or null. */
+  readonly configFile: string | null;
+  string(name: string): string;
+  onChange(name: string, listener: () => void): void;
+}
+
+/** Everything outside the server's own code, injected so tests can drive it. */
+export interface ServerDeps {
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  /** Wall clock, ms. */
+  now(): number;
+  /** A fresh 32-bit random number for entry seeds and read contexts. */
+  random32(): number;
+  /** Called by SHUTDOWN once the server has stopped. */
+  exit(code: number): void;
+  readonly versions: { readonly redis: string; readonly aikv: string };
+  /** Gathers the INFO text; set by main once all sources are wired. */
+  info?: (server: NodeServer, sections: readonly string[]) => string;
+}
+
+const NOAUTH = error('NOAUTH Authentication required.');
+const MAXCLIENTS = Buffer.from('-ERR max number of clients reached\r\n');
+
+/** A single AiKv node: client listener, dispatcher, keyspace and its log. */
+export class NodeServer implements ConnectionHost, NodeServices {
+  readonly keyspace: Keyspace;
+  readonly registry = new Registry();
+  readonly machine: StateMachine;
+  readonly stats = new ServerStats();
+  readonly clients: ClientRegistry;
+  readonly connections = new Map<number, Connection>();
+  readonly startedAt: number;
+  /** 40 hex chars, new at every start, as Redis's run_id. */
+  readonly runId: string;
+  private proposer: Proposer;
+  private readonly listeners: NetServer[] = [];
+  private nextClientId = 1;
+  private lastEntryTime = 0;
+  private readonly expiry: ActiveExpiry;
+  private timers: NodeJS.Timeout[] = [];
+  private lastSaveAt: number;
+
+  constructor(private readonly deps: ServerDeps) {
+    this.keyspace = new Keyspace(deps.config.number('databases'));
+    this.machine = new StateMachine(this.keyspace, this.registry, deps.config);
+    this.proposer = new LocalLog(this.machine);
+    this.startedAt = this.lastSaveAt = deps.now();
+    this.runId = Array.from({ length: 5 }, () =>
+      deps.random32().toString(16).padStart(8, '0'),
+    ).join('');
+    this.clients = new ClientRegistry(this);
+    this.expiry = new ActiveExpiry(this.keyspace, (db, keys) => this.proposeExpire(db, keys));
+  }
+
+  get redisVersion(): string {
+    return this.deps.versions.redis;
+  }
+  get aikvVersion(): string {
+    return this.deps.versions.aikv;
+  }
+  get config(): ServerConfig {
+    return this.deps.config;
+  }
+  get configFile(): string {
+    return this.deps.config.configFile ?? '';
+  }
+  get bulkBytesMax(): number {
+    return this.deps.config.protoMaxBulkLen;
+  }
+  get queryBufferBytesMax(): number {
+    return this.deps.config.number('client-query-buffer-limit');
+  }
+
+  now(): number {
+    return this.deps.now();
+  }
+
+  /** Starts listening on every `bind` address at `port`. */
+  async listen(): Promise<void> {
+    const port = this.deps.config.number('port');
+    const binds = this.deps.config.string('bind').split(/\s+/).filter(Boolean);
+    for (const host of binds) {
+      const optional = host.startsWith('-');
+      const address = optional ? host.slice(1) : host;
+      const server = createServer((socket) => this.accept(socket));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(
+            { port, host: address, backlog: this.deps.config.number('tcp-backlog') },
+            () => resolve(),
+          );
+        });
+        this.listeners.push(server);
+      } catch (err) {
+        if (!optional) throw err;
+      }
+    }
+    this.timers.push(setInterval(() => this.cron(), 100));
+    this.deps.logger.info({ port, bind: binds }, 'Ready to accept connections');
+  }
+
+  /** The port actually bound (port 0 picks a free one). */
+  get port(): number {
+    const address = this.listeners[0]?.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  private accept(socket: Socket): void {
+    if (this.connections.size >= this.deps.config.number('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end(MAXCLIENTS);
+      return;
+    }
+    this.stats.totalConnections++;
+    const conn = new Connection(this.nextClientId++, socket, this);
+    this.connections.set(conn.id, conn);
+  }
+
+  closed(conn: Connection): void {
+    this.connections.delete(conn.id);
+  }
+
+  log(level: 'debug' | 'verbose' | 'notice' | 'warning', message: string): void {
+    const l = this.deps.logger;
+    if (level === 'warning') l.warn(message);
+    else if (level === 'notice') l.info(message);
+    else l.debug(message);
+  }
+
+  authRequired(): boolean {
+    return this.deps.config.string('requirepass') !== '';
+  }
+
+  checkPassword(user: string, password: string): 'ok' | 'wrongpass' | 'nopass' {
+    const required = this.deps.config.string('requirepass');
+    if (user !== 'default') return 'wrongpass';
+    if (required === '') return 'nopass';
+    return password === required ? 'ok' : 'wrongpass';
+  }
+
+  /** Whether CLIENT PAUSE holds this command back for now. */
+  paused(argv: readonly string[]): boolean {
+    return this.clients.holds(this.isWrite(argv));
+  }
+
+  isWrite(argv: readonly string[]): boolean {
+    const lookup = this.registry.resolve(argv);
+    return lookup.spec !== undefined && lookup.spec.data !== undefined && isWrite(lookup.spec);
+  }
+
+  /** The one dispatch pipeline: lookup, arity, auth, then execute or propose. */
+  dispatch(conn: Connection, argv: string[], reply: (r: Reply) => void): void {
+    this.stats.totalCommands++;
+    const lookup = this.registry.resolve(argv);
+    if (lookup.error) {
+      this.reject(lookup.error, argv, reply);
+      return;
+    }
+    const spec = lookup.spec;
+    conn.lastCommand = spec.name;
+    if (!conn.authenticated && !spec.flags.includes('no_auth')) {
+      this.stats.command(spec.name).rejectedCalls++;
+      this.stats.error('NOAUTH');
+      reply(NOAUTH);
+      return;
+    }
+    const started = performance.now();
+    const finish = (r: Reply): void => {
+      const stat = this.stats.command(spec.name);
+      stat.calls++;
+      stat.usec += Math.round((performance.now() - started) * 1000);
+      if (isError(r)) {
+        stat.failedCalls++;
+        this.stats.error(r.message);
+      }
+      reply(r);
+    };
+    if (spec.node !== undefined) {
+      finish(spec.node(this.nodeContext(conn), argv));
+    } else if (isWrite(spec)) {
+      this.proposer.propose(
+        { kind: 'command', db: conn.db, argv, time: this.entryTime(), seed: this.deps.random32() },
+        finish,
+      );
+    } else {
+      finish((spec as Extract<CommandSpec, { data: unknown }>).data(this.readContext(conn), argv));
+    }
+  }
+
+  private reject(err: ErrorReply, argv: readonly string[], reply: (r: Reply) => void): void {
+    const name = (argv[0] as string).toLowerCase();
+    const top = this.registry.get(name);
+    if (top !== undefined) this.stats.command(top.name).rejectedCalls++;
+    this.stats.error(err.message);
+    reply(err);
+  }
+
+  /** The leader's clock for entries: monotonic, so deadlines never go backwards. */
+  private entryTime(): number {
+    const now = this.deps.now();
+    if (now > this.lastEntryTime) this.lastEntryTime = now;
+    return this.lastEntryTime;
+  }
+
+  readContext(session: Session): ExecContext {
+    return new ExecContext(
+      this.keyspace,
+      session.db,
+      this.deps.now(),
+      this.deps.random32(),
+      this.deps.config,
+      {
+        applying: false,
+        proposer: true,
+        noTouch: session.noTouch,
+        onExpiredRead: (db, key) => this.expiry.noteExpired(db, key),
+      },
+    );
+  }
+
+  private nodeContext(conn: Connection): NodeContext {
+    return { session: conn, node: this, read: this.readContext(conn) };
+  }
+
+  private proposeExpire(db: number, keys: readonly string[]): void {
+    this.proposer.propose({ kind: 'expire', db, keys, time: this.entryTime() }, () => undefined);
+  }
+
+  private cron(): void {
+    const now = this.deps.now();
+    this.stats.sampleOps(now);
+    this.expiry.cycle(now);
+    this.closeIdleClients(now);
+  }
+
+  private closeIdleClients(now: number): void {
+    const timeoutMs = this.deps.config.number('timeout') * 1000;
+    if (timeoutMs <= 0) return;
+    for (const conn of this.connections.values()) {
+      if (now - conn.lastInteraction > timeoutMs && conn.pendingReplies === 0) {
+        this.log('verbose', `Closing idle client id=${conn.id}`);
+        conn.destroy();
+      }
+    }
+  }
+
+  info(sections: readonly string[]): string {
+    return this.deps.info ? this.deps.info(this, sections) : '';
+  }
+
+  resetStats(): void {
+    this.stats.reset();
+    this.keyspace.stats.reset();
+  }
+
+  lastSave(): number {
+    return Math.floor(this.lastSaveAt / 1000);
+  }
+
+  setActiveExpire(enabled: boolean): void {
+    this.expiry.enabled = enabled;
+  }
+
+  shutdown(_options: ShutdownOptions): string | null {
+    this.deps.logger.warn('User requested shutdown...');
+    void this.close().then(() => this.deps.exit(0));
+    return null;
+  }
+
+  /** Stops listening, closes every client and the timers. */
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const conn of [...this.connections.values()]) conn.destroy();
+    await Promise.all(
+      this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve()))),
+    );
+    this.listeners.length = 0;
+    this.deps.logger.info('Server stopped');
+  }
+}
