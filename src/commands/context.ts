@@ -13,6 +13,9 @@ export interface ExecSettings {
 /** Called when a read finds a key past its deadline; the node proposes its deletion. */
 export type ExpiredKeyHook = (db: number, key: string) => void;
 
+/** Receives key events from command execution (WATCH, blocked clients). */
+export type KeyEventHook = (db: number, key: string) => void;
+
 /**
  * Everything a data command may use. For a write it is built from the log entry
  * (`now` = entry time, `rng` seeded by the entry), so applying an entry is a pure
@@ -38,6 +41,15 @@ export class ExecContext {
       /** CLIENT NO-TOUCH: reads leave access times alone. */
       readonly noTouch?: boolean;
       readonly onExpiredRead?: ExpiredKeyHook;
+      /**
+       * Whether a blocking command may answer a BlockRequest: true for a client's own
+       * command, false inside MULTI or a script, where blocking commands never block.
+       */
+      readonly canBlock?: boolean;
+      /** Redis's signalModifiedKey: the key's value changed (WATCH, tracking). */
+      readonly onModified?: KeyEventHook;
+      /** Redis's signalKeyAsReady: clients blocked on the key may now be served. */
+      readonly onReady?: KeyEventHook;
     },
   ) {
     this.lruClock = Math.floor(now / 1000);
@@ -50,6 +62,20 @@ export class ExecContext {
 
   get db(): Db {
     return this.keyspace.db(this.dbIndex);
+  }
+
+  get canBlock(): boolean {
+    return this.options.canBlock === true;
+  }
+
+  /** Records that a key's value changed (Redis's signalModifiedKey). */
+  signalModified(key: string, db: number = this.dbIndex): void {
+    this.options.onModified?.(db, key);
+  }
+
+  /** Records that clients blocked on a key may now be served (signalKeyAsReady). */
+  signalReady(key: string, db: number = this.dbIndex): void {
+    this.options.onReady?.(db, key);
   }
 
   /**

@@ -4,15 +4,25 @@ import type { ErrorReply } from '../resp/reply.js';
 import { bitmapCommands } from './bitmaps.js';
 import { connectionCommands } from './connection.js';
 import { dumpCommands } from './dump.js';
+import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
 import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
+import { setCommands } from './sets.js';
+import { sortCommands } from './sort.js';
 import { stringCommands } from './strings.js';
+import { zsetCommands } from './zsets.js';
 
 /** The command table: one explicit list per family, no import-time registration. */
 export const FAMILIES: readonly (readonly CommandSpec[])[] = [
   stringCommands,
   bitmapCommands,
+  listCommands,
+  hashCommands,
+  setCommands,
+  zsetCommands,
+  sortCommands,
   keyCommands,
   dumpCommands,
   connectionCommands,

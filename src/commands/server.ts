@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import type { Entry } from '../keyspace/db.js';
 import { RdbWriter, writeObject } from '../keyspace/serialize.js';
-import { typeOf, type CollectionValue, type Value } from '../keyspace/value.js';
+import type { DigestView, Value } from '../keyspace/value.js';
 import { OK, error, map, simple, verbatim, type Reply } from '../resp/reply.js';
 import { formatDouble17g, parseInt64 } from '../util/numbers.js';
 import { commandCommand, helpReply, subcommandSyntaxError } from './command-info.js';
@@ -131,32 +131,6 @@ const CONFIG_HELP = [
 // DEBUG DIGEST: Redis's algorithm (debug.c computeDatasetDigest, xorObjectDigest), so a
 // dataset digests the same here as in Redis, and replicas can be compared.
 
-/**
- * What DEBUG DIGEST reads from a collection value, in the form Redis digests it. A
- * collection class opts in by implementing `digestView()`; until it does, DEBUG DIGEST
- * refuses rather than print a digest that ignores the value.
- */
-export type DigestView =
-  | { readonly type: 'list'; readonly elements: Iterable<string> }
-  | { readonly type: 'set'; readonly members: Iterable<string> }
-  | { readonly type: 'hash'; readonly fields: Iterable<readonly [string, string]> }
-  | { readonly type: 'zset'; readonly members: Iterable<readonly [string, number]> }
-  | { readonly type: 'stream'; readonly entries: Iterable<StreamDigestEntry> };
-
-export interface StreamDigestEntry {
-  readonly ms: number | bigint;
-  readonly seq: number | bigint;
-  readonly fields: readonly (readonly [string, string])[];
-}
-
-interface Digestible {
-  digestView(): DigestView;
-}
-
-function isDigestible(value: CollectionValue): value is CollectionValue & Digestible {
-  return typeof (value as Partial<Digestible>).digestView === 'function';
-}
-
 /** Redis's OBJ_* type numbers, mixed into each value's digest. */
 const TYPE_IDS = { string: 0, list: 1, set: 2, zset: 3, hash: 4, stream: 6 } as const;
 const EMPTY_DIGEST = '0'.repeat(40);
@@ -220,23 +194,17 @@ function mixView(digest: Buffer, view: DigestView): void {
   }
 }
 
-/** xorObjectDigest: type, value, and whether the key has a TTL. False: not digestible. */
-function mixValue(digest: Buffer, entry: Entry): boolean {
+/** xorObjectDigest: type, value, and whether the key has a TTL. */
+function mixValue(digest: Buffer, entry: Entry): void {
   const value = entry.value;
   if (typeof value === 'string') {
     mixDigest(digest, uint32BE(TYPE_IDS.string));
     mixDigest(digest, bytesOf(value));
   } else {
-    if (!isDigestible(value)) return false;
     mixDigest(digest, uint32BE(TYPE_IDS[value.type]));
     mixView(digest, value.digestView());
   }
   if (entry.expireAt !== 0) xorDigest(digest, bytesOf('!!expire!!'));
-  return true;
-}
-
-function notDigestible(value: Value): Reply {
-  return error(`ERR DEBUG DIGEST cannot read values of type ${typeOf(value)} yet`);
 }
 
 /** DEBUG DIGEST: every key of every database, logically expired ones included. */
@@ -248,7 +216,7 @@ function datasetDigest(ctx: NodeContext): Reply {
     for (const [key, entry] of db.entries()) {
       const digest = Buffer.alloc(20);
       mixDigest(digest, bytesOf(key));
-      if (!mixValue(digest, entry)) return notDigestible(entry.value);
+      mixValue(digest, entry);
       xorDigest(final, digest);
     }
   }
@@ -265,7 +233,7 @@ function valueDigests(ctx: NodeContext, keys: readonly string[]): Reply {
       continue;
     }
     const digest = Buffer.alloc(20);
-    if (!mixValue(digest, entry)) return notDigestible(entry.value);
+    mixValue(digest, entry);
     out.push(simple(digest.toString('hex')));
   }
   return out;

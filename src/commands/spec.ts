@@ -37,7 +37,28 @@ export interface KeyRange {
 export type KeyAccess = 'RW' | 'RO' | 'OW' | 'RM' | 'access' | 'update' | 'insert' | 'delete';
 
 /** Runs inside the state machine (writes) or on a read context (reads): deterministic. */
-export type DataHandler = (ctx: ExecContext, argv: readonly string[]) => Reply;
+export type DataHandler = (ctx: ExecContext, argv: readonly string[]) => Reply | BlockRequest;
+
+/**
+ * What a blocking command (BLPOP, BZPOPMIN, ...) returns when it cannot be served yet
+ * and `ctx.canBlock` is true: the server parks the client on these keys and runs the
+ * command again, as a new entry, when a write signals one of them ready
+ * (`ctx.signalReady`), or answers the timeout reply when the time is up.
+ */
+export interface BlockRequest {
+  readonly kind: 'block';
+  readonly keys: readonly string[];
+  /** Relative timeout in ms; 0 blocks for ever. */
+  readonly timeoutMs: number;
+  /** The reply when the timeout expires (null, or NULL_ARRAY for BLPOP-like commands). */
+  readonly timeoutReply: Reply;
+}
+
+export function isBlockRequest(r: Reply | BlockRequest): r is BlockRequest {
+  return (
+    r !== null && typeof r === 'object' && !Array.isArray(r) && (r as { kind?: string }).kind === 'block'
+  );
+}
 /** Runs on this node with the calling connection: connection, server and admin commands. */
 export type NodeHandler = (ctx: NodeContext, argv: readonly string[]) => Reply;
 

@@ -13,6 +13,22 @@ export interface CollectionValue {
   encoding(): string;
   /** An independent deep copy (COPY): later writes to either leave the other alone. */
   clone(): CollectionValue;
+  /** The elements in the form DEBUG DIGEST mixes them (Redis's xorObjectDigest). */
+  digestView(): DigestView;
+}
+
+/** What DEBUG DIGEST reads from a collection value, in the form Redis digests it. */
+export type DigestView =
+  | { readonly type: 'list'; readonly elements: Iterable<string> }
+  | { readonly type: 'set'; readonly members: Iterable<string> }
+  | { readonly type: 'hash'; readonly fields: Iterable<readonly [string, string]> }
+  | { readonly type: 'zset'; readonly members: Iterable<readonly [string, number]> }
+  | { readonly type: 'stream'; readonly entries: Iterable<StreamDigestEntry> };
+
+export interface StreamDigestEntry {
+  readonly ms: number | bigint;
+  readonly seq: number | bigint;
+  readonly fields: readonly (readonly [string, string])[];
 }
 
 export function typeOf(value: Value): TypeName {

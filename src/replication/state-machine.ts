@@ -1,4 +1,5 @@
-import { ExecContext, type ExecSettings } from '../commands/context.js';
+import { ExecContext, type ExecSettings, type KeyEventHook } from '../commands/context.js';
+import type { BlockRequest } from '../commands/spec.js';
 import type { Registry } from '../commands/registry.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { error, type Reply } from '../resp/reply.js';
@@ -12,15 +13,17 @@ export class StateMachine {
     readonly keyspace: Keyspace,
     private readonly registry: Registry,
     private readonly settings: ExecSettings,
+    /** Key events of applied commands, for the node's WATCH and blocked clients. */
+    private readonly events: { onModified?: KeyEventHook; onReady?: KeyEventHook } = {},
   ) {}
 
   /** Applies one entry; the reply matters only where `proposer` is true. */
-  apply(entry: LogEntry, proposer: boolean): Reply {
+  apply(entry: LogEntry, proposer: boolean): Reply | BlockRequest {
     this.appliedIndex++;
     return entry.kind === 'command' ? this.applyCommand(entry, proposer) : this.applyExpire(entry);
   }
 
-  private applyCommand(entry: CommandEntry, proposer: boolean): Reply {
+  private applyCommand(entry: CommandEntry, proposer: boolean): Reply | BlockRequest {
     const lookup = this.registry.resolve(entry.argv);
     if (lookup.error) return lookup.error;
     const handler = lookup.spec.data;

@@ -232,7 +232,7 @@ function formatDouble17g(d: number): string {
   const e = exp.indexOf('e');
   let digits = exp.charAt(0) + exp.slice(2, e);
   if (roundsTieDown(a, digits)) {
-    digits = digits.slice(0, 16) + String.fromCharCode(digits.charCodeAt(16) - 1);
+    digits = digits;
   }
   return sign + layoutG(digits, Number(exp.slice(e + 1)));
 }

@@ -11,6 +11,8 @@ import type { Connection } from './connection.js';
 export interface ClientsHost {
   readonly connections: ReadonlyMap<number, Connection>;
   now(): number;
+  /** CLIENT UNBLOCK: true when that client was blocked. */
+  unblock(id: number, withError: boolean): boolean;
 }
 
 /**
@@ -37,7 +39,11 @@ export class ClientRegistry implements ClientsApi {
       name: conn.name,
       age: Math.floor((now - conn.createdAt) / 1000),
       idle: Math.floor((now - conn.lastInteraction) / 1000),
-      flags: formatClientFlags({ noEvict: conn.noEvict, noTouch: conn.noTouch }),
+      flags: formatClientFlags({
+        noEvict: conn.noEvict,
+        noTouch: conn.noTouch,
+        blocked: conn.blocked,
+      }),
       db: conn.db,
       sub: 0,
       psub: 0,
@@ -82,9 +88,8 @@ export class ClientRegistry implements ClientsApi {
     return chosen.length;
   }
 
-  /** No command blocks yet, so no client is ever blocked. */
-  unblock(_id: number, _withError: boolean): boolean {
-    return false;
+  unblock(id: number, withError: boolean): boolean {
+    return this.host.unblock(id, withError);
   }
 
   pause(untilMs: number, writesOnly: boolean): void {

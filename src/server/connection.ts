@@ -47,6 +47,8 @@ export class Connection implements Session {
   noEvict = false;
   noTouch = false;
 
+  /** Parked by a blocking command: later commands wait until it is served. */
+  private isBlocked = false;
   readonly createdAt: number;
   lastInteraction: number;
   lastCommand = 'NULL';
@@ -84,6 +86,14 @@ export class Connection implements Session {
     socket.on('drain', () => socket.resume());
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.destroy());
+  }
+
+  get blocked(): boolean {
+    return this.isBlocked;
+  }
+
+  set blocked(value: boolean) {
+    this.isBlocked = value;
   }
 
   get replyMode(): ReplyMode {
@@ -145,6 +155,7 @@ export class Connection implements Session {
     if (this.closing) return;
     if (
       this.deferred.length > 0 ||
+      this.isBlocked ||
       (this.pendingWrites > 0 && !this.host.isWrite(argv)) ||
       this.host.paused(argv)
     ) {
@@ -214,7 +225,7 @@ export class Connection implements Session {
     while (this.deferred.length > 0) {
       const argv = this.deferred[0] as string[];
       if (this.pendingWrites > 0 && !this.host.isWrite(argv)) return;
-      if (this.host.paused(argv)) return;
+      if (this.host.paused(argv) || this.isBlocked) return;
       this.deferred.shift();
       this.execute(argv);
     }

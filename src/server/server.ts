@@ -8,7 +8,8 @@ import type {
   ShutdownOptions,
 } from '../commands/node.js';
 import { Registry } from '../commands/registry.js';
-import { isWrite, type CommandSpec } from '../commands/spec.js';
+import { isBlockRequest, isWrite, type BlockRequest } from '../commands/spec.js';
+import type { Lookup } from '../commands/registry.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import { error, isError, type ErrorReply, type Reply } from '../resp/reply.js';
 import type { Proposer } from '../replication/proposer.js';
@@ -19,6 +20,9 @@ import { Connection, type ConnectionHost } from './connection.js';
 import { ServerStats } from './stats.js';
 import { ActiveExpiry } from './expiry.js';
 import { ClientRegistry } from './clients.js';
+import { BlockedClients } from './blocking.js';
+
+type RunnableSpec = NonNullable<Lookup['spec']>;
 
 /** The node's settings as the server reads them. */
 export interface ServerConfig extends ConfigApi, ExecSettings {
@@ -53,6 +57,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
   readonly machine: StateMachine;
   readonly stats = new ServerStats();
   readonly clients: ClientRegistry;
+  readonly blocked: BlockedClients;
   readonly connections = new Map<number, Connection>();
   readonly startedAt: number;
   /** 40 hex chars, new at every start, as Redis's run_id. */
@@ -67,13 +72,25 @@ export class NodeServer implements ConnectionHost, NodeServices {
 
   constructor(private readonly deps: ServerDeps) {
     this.keyspace = new Keyspace(deps.config.number('databases'));
-    this.machine = new StateMachine(this.keyspace, this.registry, deps.config);
+    this.blocked = new BlockedClients({
+      retry: (conn, argv, reply) => {
+        const lookup = this.registry.resolve(argv);
+        if (lookup.spec !== undefined) this.run(lookup.spec, conn, argv, reply);
+      },
+    });
+    this.machine = new StateMachine(this.keyspace, this.registry, deps.config, {
+      onReady: (db, key) => this.blocked.signalReady(db, key),
+    });
     this.proposer = new LocalLog(this.machine);
     this.startedAt = this.lastSaveAt = deps.now();
     this.runId = Array.from({ length: 5 }, () =>
       deps.random32().toString(16).padStart(8, '0'),
     ).join('');
-    this.clients = new ClientRegistry(this);
+    this.clients = new ClientRegistry({
+      connections: this.connections,
+      now: () => this.now(),
+      unblock: (id, withError) => this.blocked.unblock(id, withError),
+    });
     this.expiry = new ActiveExpiry(this.keyspace, (db, keys) => this.proposeExpire(db, keys));
   }
 
@@ -144,6 +161,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
 
   closed(conn: Connection): void {
     this.connections.delete(conn.id);
+    this.blocked.dropped(conn.id);
   }
 
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', message: string): void {
@@ -190,8 +208,17 @@ export class NodeServer implements ConnectionHost, NodeServices {
       reply(NOAUTH);
       return;
     }
+    this.run(spec, conn, argv, reply);
+  }
+
+  /** Executes a resolved command: node commands here, writes through the log, reads now. */
+  private run(spec: RunnableSpec, conn: Connection, argv: string[], reply: (r: Reply) => void): void {
     const started = performance.now();
-    const finish = (r: Reply): void => {
+    const finish = (r: Reply | BlockRequest): void => {
+      if (isBlockRequest(r)) {
+        this.blocked.park(conn, argv, r, reply);
+        return;
+      }
       const stat = this.stats.command(spec.name);
       stat.calls++;
       stat.usec += Math.round((performance.now() - started) * 1000);
@@ -209,7 +236,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
         finish,
       );
     } else {
-      finish((spec as Extract<CommandSpec, { data: unknown }>).data(this.readContext(conn), argv));
+      finish(spec.data(this.readContext(conn), argv));
     }
   }
 

@@ -15,6 +15,7 @@ const LIST: CollectionValue = {
   type: 'list',
   encoding: () => 'listpack',
   clone: () => LIST,
+  digestView: () => ({ type: 'list', elements: [] }),
 };
 const WRONGTYPE = error('WRONGTYPE Operation against a key holding the wrong kind of value');
 const SYNTAX = error('ERR syntax error');

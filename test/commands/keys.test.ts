@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness } from '../support/harness.js';
 import { OK, error, simple, type Reply } from '../../src/resp/reply.js';
-import type { CollectionValue, Value } from '../../src/keyspace/value.js';
+import type { CollectionValue, DigestView, Value } from '../../src/keyspace/value.js';
 import { keyIndexes, type CommandSpec } from '../../src/commands/spec.js';
 import { absoluteDeadline, parseCursor, stringEncoding } from '../../src/commands/keys.js';
 import { INT64_MAX } from '../../src/util/numbers.js';
@@ -23,6 +23,9 @@ class FakeList implements CollectionValue {
   }
   clone(): FakeList {
     return new FakeList([...this.items]);
+  }
+  digestView(): DigestView {
+    return { type: 'list', elements: this.items };
   }
 }
 

@@ -4,6 +4,7 @@
  * type/string.tcl and type/incr.tcl (and the SET/GETEX parts of expire.tcl) are ported
  * where they touch these commands, with the clock moved by hand instead of sleeping.
  */
+import type { BlockRequest } from '../../src/commands/spec.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Harness } from '../support/harness.js';
@@ -19,6 +20,7 @@ const LIST: CollectionValue = {
   type: 'list',
   encoding: () => 'listpack',
   clone: () => LIST,
+  digestView: () => ({ type: 'list', elements: [] }),
 };
 const WRONGTYPE = error('WRONGTYPE Operation against a key holding the wrong kind of value');
 const SYNTAX = error('ERR syntax error');
@@ -45,7 +47,7 @@ function expireAt(h: Harness, key: string): number | undefined {
 }
 
 /** Applies commands through a state machine whose proto-max-bulk-len is `limit`. */
-function withBulkLimit(limit: number, commands: readonly string[][]): Reply[] {
+function withBulkLimit(limit: number, commands: readonly string[][]): (Reply | BlockRequest)[] {
   const machine = new StateMachine(new Keyspace(16), new Registry(), {
     protoMaxBulkLen: limit,
     number: () => 0,

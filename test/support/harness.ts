@@ -5,7 +5,7 @@
  */
 import { ExecContext, type ExecSettings } from '../../src/commands/context.js';
 import { Registry } from '../../src/commands/registry.js';
-import { isWrite } from '../../src/commands/spec.js';
+import { isBlockRequest, isWrite, type BlockRequest } from '../../src/commands/spec.js';
 import { Keyspace } from '../../src/keyspace/keyspace.js';
 import type { Reply } from '../../src/resp/reply.js';
 import { StateMachine } from '../../src/replication/state-machine.js';
@@ -24,7 +24,15 @@ export class Harness {
   db = 0;
   private seed = 1;
 
+  /** Runs a command that must answer now (a BlockRequest fails the test). */
   run(...argv: string[]): Reply {
+    const r = this.exec(...argv);
+    if (isBlockRequest(r)) throw new Error(`${argv[0]} asked to block`);
+    return r;
+  }
+
+  /** Runs a command that may ask to block (BLPOP and friends outside MULTI). */
+  exec(...argv: string[]): Reply | BlockRequest {
     const lookup = this.registry.resolve(argv);
     if (lookup.error) return lookup.error;
     const spec = lookup.spec;
