@@ -46,8 +46,6 @@ export class ExecContext {
        * command, false inside MULTI or a script, where blocking commands never block.
        */
       readonly canBlock?: boolean;
-      /** Redis's signalModifiedKey: the key's value changed (WATCH, tracking). */
-      readonly onModified?: KeyEventHook;
       /** Redis's signalKeyAsReady: clients blocked on the key may now be served. */
       readonly onReady?: KeyEventHook;
     },
@@ -68,9 +66,13 @@ export class ExecContext {
     return this.options.canBlock === true;
   }
 
-  /** Records that a key's value changed (Redis's signalModifiedKey). */
+  /**
+   * Records that a collection changed in place (Redis's signalModifiedKey). Changes
+   * through Db (set, delete, expire) are reported by the Db itself.
+   */
   signalModified(key: string, db: number = this.dbIndex): void {
-    this.options.onModified?.(db, key);
+    const target = this.keyspace.db(db);
+    target.listener?.modified(target, key);
   }
 
   /** Records that clients blocked on a key may now be served (signalKeyAsReady). */

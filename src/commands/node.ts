@@ -1,6 +1,7 @@
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { ExecContext } from './context.js';
 import type { Registry } from './registry.js';
+import type { Reply } from '../resp/reply.js';
 
 /**
  * What node commands (connection, server, admin) may use. These are interfaces: the
@@ -103,7 +104,18 @@ export interface ShutdownOptions {
   abort?: boolean;
 }
 
+/** MULTI/EXEC/DISCARD/WATCH/UNWATCH over the calling session's transaction state. */
+export interface TransactionsApi {
+  multi(session: Session): Reply;
+  /** Runs the queued commands as one entry; the reply comes once it has applied. */
+  exec(session: Session): Reply | Promise<Reply>;
+  discard(session: Session): Reply;
+  watch(session: Session, keys: readonly string[]): Reply;
+  unwatch(session: Session): Reply;
+}
+
 export interface NodeServices {
+  readonly transactions: TransactionsApi;
   readonly redisVersion: string;
   readonly aikvVersion: string;
   readonly keyspace: Keyspace;

@@ -12,6 +12,7 @@ import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { sortCommands } from './sort.js';
 import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
 import { zsetCommands } from './zsets.js';
 
 /** The command table: one explicit list per family, no import-time registration. */
@@ -28,6 +29,7 @@ export const FAMILIES: readonly (readonly CommandSpec[])[] = [
   connectionCommands,
   serverCommands,
   scriptingCommands,
+  transactionCommands,
 ];
 
 export type Lookup =

@@ -56,11 +56,14 @@ export interface BlockRequest {
 
 export function isBlockRequest(r: Reply | BlockRequest): r is BlockRequest {
   return (
-    r !== null && typeof r === 'object' && !Array.isArray(r) && (r as { kind?: string }).kind === 'block'
+    r !== null &&
+    typeof r === 'object' &&
+    !Array.isArray(r) &&
+    (r as { kind?: string }).kind === 'block'
   );
 }
 /** Runs on this node with the calling connection: connection, server and admin commands. */
-export type NodeHandler = (ctx: NodeContext, argv: readonly string[]) => Reply;
+export type NodeHandler = (ctx: NodeContext, argv: readonly string[]) => Reply | Promise<Reply>;
 
 interface SpecBase {
   /** Lower-case name; a subcommand's is `container|sub`, as Redis's fullname. */

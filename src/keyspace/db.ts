@@ -17,7 +17,20 @@ export class Entry {
  * replica iterates the same way. Keys with a TTL are also kept in `volatile`, which
  * the active-expiry cycle walks with a cursor, as Redis walks its expires dict.
  */
+/**
+ * Told of every change to a database's keys (Redis's signalModifiedKey and
+ * touchAllWatchedKeysInDb): WATCH is built on it.
+ */
+export interface DbListener {
+  /** After a key was set, deleted, or had its deadline changed. */
+  modified(db: Db, key: string): void;
+  /** Before every key of `db` goes (FLUSHDB) or is replaced by `replacement`'s (SWAPDB). */
+  replacing(db: Db, replacement: Db | null): void;
+}
+
 export class Db {
+  /** Set by the keyspace's owner; absent, changes go unreported. */
+  listener: DbListener | null = null;
   private data = new Map<string, Entry>();
   private volatile = new Set<string>();
   private scanCursors = new Map<number, IterableIterator<string>>();
@@ -50,26 +63,30 @@ export class Db {
 
   /** Adds or replaces a key's value; its TTL is cleared unless `keepTtl`. */
   set(key: string, value: Value, lru: number, keepTtl = false): Entry {
-    const e = this.data.get(key);
+    let e = this.data.get(key);
     if (e === undefined) {
-      const created = new Entry(value, 0, lru);
-      this.data.set(key, created);
-      return created;
+      e = new Entry(value, 0, lru);
+      this.data.set(key, e);
+    } else {
+      e.value = value;
+      e.lru = lru;
+      if (!keepTtl && e.expireAt !== 0) {
+        e.expireAt = 0;
+        this.volatile.delete(key);
+      }
     }
-    e.value = value;
-    e.lru = lru;
-    if (!keepTtl && e.expireAt !== 0) {
-      e.expireAt = 0;
-      this.volatile.delete(key);
-    }
+    this.listener?.modified(this, key);
     return e;
   }
 
   /** Inserts an entry object as is (RENAME, MOVE, snapshot load). */
   insert(key: string, entry: Entry): void {
-    this.delete(key);
+    const old = this.data.get(key);
+    if (old !== undefined && old.expireAt !== 0) this.volatile.delete(key);
+    this.data.delete(key);
     this.data.set(key, entry);
     if (entry.expireAt !== 0) this.volatile.add(key);
+    this.listener?.modified(this, key);
   }
 
   delete(key: string): boolean {
@@ -77,6 +94,7 @@ export class Db {
     if (e === undefined) return false;
     this.data.delete(key);
     if (e.expireAt !== 0) this.volatile.delete(key);
+    this.listener?.modified(this, key);
     return true;
   }
 
@@ -86,9 +104,11 @@ export class Db {
     e.expireAt = expireAt;
     if (expireAt === 0) this.volatile.delete(key);
     else this.volatile.add(key);
+    this.listener?.modified(this, key);
   }
 
   clear(): void {
+    this.listener?.replacing(this, null);
     this.data = new Map();
     this.volatile = new Set();
     this.scanCursors.clear();
@@ -98,6 +118,8 @@ export class Db {
 
   /** Exchanges contents with another database (SWAPDB). */
   swapWith(other: Db): void {
+    this.listener?.replacing(this, other);
+    other.listener?.replacing(other, this);
     [this.data, other.data] = [other.data, this.data];
     [this.volatile, other.volatile] = [other.volatile, this.volatile];
     this.scanCursors.clear();

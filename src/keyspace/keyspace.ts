@@ -1,4 +1,4 @@
-import { Db } from './db.js';
+import { Db, type DbListener } from './db.js';
 
 /** Counters the keyspace keeps for INFO stats; node-local. */
 export class KeyspaceStats {
@@ -17,6 +17,11 @@ export class Keyspace {
 
   constructor(count: number) {
     this.dbs = Array.from({ length: count }, (_, i) => new Db(i));
+  }
+
+  /** Reports every key change in every database to `listener` (WATCH). */
+  listen(listener: DbListener): void {
+    for (const db of this.dbs) db.listener = listener;
   }
 
   db(index: number): Db {

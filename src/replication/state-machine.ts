@@ -1,9 +1,9 @@
 import { ExecContext, type ExecSettings, type KeyEventHook } from '../commands/context.js';
-import type { BlockRequest } from '../commands/spec.js';
+import { isBlockRequest, type BlockRequest } from '../commands/spec.js';
 import type { Registry } from '../commands/registry.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { error, type Reply } from '../resp/reply.js';
-import type { CommandEntry, ExpireEntry, LogEntry } from './entry.js';
+import type { CommandEntry, ExpireEntry, LogEntry, MultiEntry } from './entry.js';
 
 /** Applies log entries to a keyspace. Every replica runs the same entries in order. */
 export class StateMachine {
@@ -14,25 +14,55 @@ export class StateMachine {
     private readonly registry: Registry,
     private readonly settings: ExecSettings,
     /** Key events of applied commands, for the node's WATCH and blocked clients. */
-    private readonly events: { onModified?: KeyEventHook; onReady?: KeyEventHook } = {},
+    private readonly events: { onReady?: KeyEventHook } = {},
   ) {}
 
   /** Applies one entry; the reply matters only where `proposer` is true. */
   apply(entry: LogEntry, proposer: boolean): Reply | BlockRequest {
     this.appliedIndex++;
-    return entry.kind === 'command' ? this.applyCommand(entry, proposer) : this.applyExpire(entry);
+    switch (entry.kind) {
+      case 'command':
+        return this.applyCommand(entry, proposer);
+      case 'multi':
+        return this.applyMulti(entry, proposer);
+      case 'expire':
+        return this.applyExpire(entry);
+    }
+  }
+
+  private applyMulti(entry: MultiEntry, proposer: boolean): Reply {
+    const replies: Reply[] = [];
+    let seed = entry.seed;
+    for (const { db, argv } of entry.commands) {
+      const r = this.run(db, argv, entry.time, seed++, proposer, false);
+      replies.push(isBlockRequest(r) ? r.timeoutReply : r);
+    }
+    return replies;
   }
 
   private applyCommand(entry: CommandEntry, proposer: boolean): Reply | BlockRequest {
-    const lookup = this.registry.resolve(entry.argv);
+    return this.run(entry.db, entry.argv, entry.time, entry.seed, proposer, true);
+  }
+
+  private run(
+    db: number,
+    argv: readonly string[],
+    time: number,
+    seed: number,
+    proposer: boolean,
+    canBlock: boolean,
+  ): Reply | BlockRequest {
+    const lookup = this.registry.resolve(argv);
     if (lookup.error) return lookup.error;
     const handler = lookup.spec.data;
     if (handler === undefined) return error(`ERR '${lookup.spec.name}' cannot be replicated`);
-    const ctx = new ExecContext(this.keyspace, entry.db, entry.time, entry.seed, this.settings, {
+    const ctx = new ExecContext(this.keyspace, db, time, seed, this.settings, {
       applying: true,
       proposer,
+      canBlock,
+      ...this.events,
     });
-    return handler(ctx, entry.argv);
+    return handler(ctx, argv);
   }
 
   private applyExpire(entry: ExpireEntry): Reply {

@@ -1,8 +1,8 @@
 /**
  * Reply encoder: turns Reply values into the bytes redis 7.0.15 sends, for RESP2 or
- * RESP3 (networking.c addReply*). Numbers and headers are written as ASCII digits
- * straight into the output buffer, so encoding a reply allocates no strings except for
- * doubles.
+ * RESP3 (networking.c addReply*). Headers, integers and short strings are written
+ * straight into the output buffer, so the common replies (status, integer, bulk,
+ * arrays of them) allocate nothing per reply.
  */
 import type { Reply } from './reply.js';
 
@@ -14,6 +14,8 @@ const CR = 13;
 const LF = 10;
 /** Room for a one-byte prefix, a safe integer and CRLF. */
 const HEADER_BYTES_MAX = 24;
+/** Strings up to this length are copied by a JS loop: cheaper than a native latin1Write call. */
+const SHORT_STRING_CHARS_MAX = 32;
 /** After take(), a buffer with less room than this is replaced rather than reused. */
 const SPARE_BYTES_MIN = 1024;
 /** After take(), a buffer grown beyond this is dropped so one big reply is not kept alive. */
@@ -100,6 +102,18 @@ export class ReplyBuffer {
         return this.bulk(reply.value);
       case 'bytes':
         return this.bytes(reply.value);
+      case 'pairs':
+        return this.pairs(reply.items, proto);
+    }
+  }
+
+  private pairs(items: readonly Reply[], proto: Protocol): void {
+    if (proto === 2) return this.aggregate(42 /* * */, items, proto);
+    this.header(42 /* * */, items.length / 2);
+    for (let i = 0; i < items.length; i += 2) {
+      this.header(42 /* * */, 2);
+      this.write(items[i] as Reply, proto);
+      this.write(items[i + 1] as Reply, proto);
     }
   }
 
@@ -181,7 +195,15 @@ export class ReplyBuffer {
 
   /** Writes a latin1 string (one byte per char) into room already ensured. */
   private latin1(s: string): void {
-    if (s.length > 0) this.len += this.buf.latin1Write(s, this.len);
+    const n = s.length;
+    if (n > SHORT_STRING_CHARS_MAX) {
+      this.len += this.buf.latin1Write(s, this.len);
+      return;
+    }
+    const buf = this.buf;
+    let at = this.len;
+    for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i);
+    this.len = at;
   }
 
   private ascii(s: string): void {
@@ -232,7 +254,7 @@ function formatDouble17g(d: number): string {
   const e = exp.indexOf('e');
   let digits = exp.charAt(0) + exp.slice(2, e);
   if (roundsTieDown(a, digits)) {
-    digits = digits;
+    digits = digits.slice(0, 16) + String.fromCharCode(digits.charCodeAt(16) - 1);
   }
   return sign + layoutG(digits, Number(exp.slice(e + 1)));
 }

@@ -23,7 +23,8 @@ export type Reply =
   | VerbatimReply
   | BigNumberReply
   | PushReply
-  | BytesReply;
+  | BytesReply
+  | PairsReply;
 
 export interface SimpleReply {
   readonly kind: 'simple';
@@ -73,6 +74,16 @@ export interface BytesReply {
   readonly value: Uint8Array;
 }
 
+/**
+ * Pairs (member and score, field and value) held flat: RESP2 sends one array of 2n
+ * elements, RESP3 n nested two-element arrays (ZRANGE WITHSCORES, ZPOPMIN with a count),
+ * as Redis 7.0 does where a map would lose the order.
+ */
+export interface PairsReply {
+  readonly kind: 'pairs';
+  readonly items: readonly Reply[];
+}
+
 export const OK: SimpleReply = Object.freeze({ kind: 'simple', value: 'OK' });
 export const QUEUED: SimpleReply = Object.freeze({ kind: 'simple', value: 'QUEUED' });
 export const PONG: SimpleReply = Object.freeze({ kind: 'simple', value: 'PONG' });
@@ -105,6 +116,9 @@ export function push(items: readonly Reply[]): PushReply {
 }
 export function bytes(value: Uint8Array): BytesReply {
   return { kind: 'bytes', value };
+}
+export function pairs(items: readonly Reply[]): PairsReply {
+  return { kind: 'pairs', items };
 }
 
 export function isError(reply: Reply): reply is ErrorReply {

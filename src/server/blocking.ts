@@ -50,12 +50,7 @@ export class BlockedClients {
     return this.byConn.has(connId);
   }
 
-  park(
-    conn: Connection,
-    argv: string[],
-    request: BlockRequest,
-    reply: (r: Reply) => void,
-  ): void {
+  park(conn: Connection, argv: string[], request: BlockRequest, reply: (r: Reply) => void): void {
     const parked: Parked = {
       conn,
       argv,

@@ -4,6 +4,7 @@ import { ReplyBuffer, type Protocol } from '../resp/encoder.js';
 import { RequestDecoder } from '../resp/decoder.js';
 import { error, type Reply } from '../resp/reply.js';
 import type { ServerStats } from './stats.js';
+import type { MultiState } from './transactions.js';
 
 /** What a connection needs from the server it belongs to. */
 export interface ConnectionHost {
@@ -19,6 +20,8 @@ export interface ConnectionHost {
   /** True while CLIENT PAUSE holds this command back. */
   paused(argv: readonly string[]): boolean;
   closed(conn: Connection): void;
+  /** RESET: drop the session's transaction, watches and blocking state. */
+  resetSession(conn: Connection): void;
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', message: string): void;
 }
 
@@ -47,6 +50,8 @@ export class Connection implements Session {
   noEvict = false;
   noTouch = false;
 
+  /** Set between MULTI and EXEC/DISCARD: the commands queued so far. */
+  multi: MultiState | null = null;
   /** Parked by a blocking command: later commands wait until it is served. */
   private isBlocked = false;
   readonly createdAt: number;
@@ -59,6 +64,7 @@ export class Connection implements Session {
   private readonly out = new ReplyBuffer();
   private readonly slots: Slot[] = [];
   private readonly deferred: string[][] = [];
+  /** Commands whose reply has not come yet (writes in the log, EXEC, blocked pops). */
   private pendingWrites = 0;
   /** CLIENT REPLY SKIP: the next command's reply is dropped. */
   private skipNext = false;
@@ -166,18 +172,16 @@ export class Connection implements Session {
   }
 
   private execute(argv: string[]): void {
-    const write = this.host.isWrite(argv);
     this.skipCurrent = this.skipNext;
     this.skipNext = false;
     let slot: Slot | undefined;
     let sync = true;
     let syncReply: Reply | undefined;
-    if (write) this.pendingWrites++;
     this.host.dispatch(this, argv, (reply) => {
-      if (write) this.pendingWrites--;
       if (sync) {
         syncReply = reply;
       } else {
+        this.pendingWrites--;
         (slot as Slot).reply = reply;
         this.drainSlots();
         this.drainDeferred();
@@ -193,6 +197,8 @@ export class Connection implements Session {
     if (syncReply !== undefined) {
       this.deliver(syncReply, suppressed);
     } else {
+      // Later reads wait for this reply: the connection reads its own writes.
+      this.pendingWrites++;
       slot = { reply: undefined, suppressed };
       this.slots.push(slot);
     }
@@ -286,6 +292,7 @@ export class Connection implements Session {
   }
 
   reset(): void {
+    this.host.resetSession(this);
     this.db = 0;
     this.proto = 2;
     this.name = '';

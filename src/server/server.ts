@@ -21,6 +21,7 @@ import { ServerStats } from './stats.js';
 import { ActiveExpiry } from './expiry.js';
 import { ClientRegistry } from './clients.js';
 import { BlockedClients } from './blocking.js';
+import { RUN_IN_MULTI, Transactions, type Queued } from './transactions.js';
 
 type RunnableSpec = NonNullable<Lookup['spec']>;
 
@@ -58,6 +59,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
   readonly stats = new ServerStats();
   readonly clients: ClientRegistry;
   readonly blocked: BlockedClients;
+  readonly transactions: Transactions;
   readonly connections = new Map<number, Connection>();
   readonly startedAt: number;
   /** 40 hex chars, new at every start, as Redis's run_id. */
@@ -78,6 +80,13 @@ export class NodeServer implements ConnectionHost, NodeServices {
         if (lookup.spec !== undefined) this.run(lookup.spec, conn, argv, reply);
       },
     });
+    this.transactions = new Transactions({
+      keyspace: this.keyspace,
+      connection: (session) => this.connections.get(session.id) as Connection,
+      now: () => this.now(),
+      execute: (conn, queue) => this.executeQueue(conn, queue),
+    });
+    this.keyspace.listen(this.transactions);
     this.machine = new StateMachine(this.keyspace, this.registry, deps.config, {
       onReady: (db, key) => this.blocked.signalReady(db, key),
     });
@@ -159,9 +168,14 @@ export class NodeServer implements ConnectionHost, NodeServices {
     this.connections.set(conn.id, conn);
   }
 
+  resetSession(conn: Connection): void {
+    this.transactions.forget(conn);
+  }
+
   closed(conn: Connection): void {
     this.connections.delete(conn.id);
     this.blocked.dropped(conn.id);
+    this.transactions.forget(conn);
   }
 
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', message: string): void {
@@ -197,22 +211,33 @@ export class NodeServer implements ConnectionHost, NodeServices {
     this.stats.totalCommands++;
     const lookup = this.registry.resolve(argv);
     if (lookup.error) {
+      this.transactions.flag(conn);
       this.reject(lookup.error, argv, reply);
       return;
     }
     const spec = lookup.spec;
     conn.lastCommand = spec.name;
     if (!conn.authenticated && !spec.flags.includes('no_auth')) {
+      this.transactions.flag(conn);
       this.stats.command(spec.name).rejectedCalls++;
       this.stats.error('NOAUTH');
       reply(NOAUTH);
+      return;
+    }
+    if (conn.multi !== null && !RUN_IN_MULTI.has(spec.name)) {
+      reply(this.transactions.queue(conn, spec, argv));
       return;
     }
     this.run(spec, conn, argv, reply);
   }
 
   /** Executes a resolved command: node commands here, writes through the log, reads now. */
-  private run(spec: RunnableSpec, conn: Connection, argv: string[], reply: (r: Reply) => void): void {
+  private run(
+    spec: RunnableSpec,
+    conn: Connection,
+    argv: string[],
+    reply: (r: Reply) => void,
+  ): void {
     const started = performance.now();
     const finish = (r: Reply | BlockRequest): void => {
       if (isBlockRequest(r)) {
@@ -229,7 +254,9 @@ export class NodeServer implements ConnectionHost, NodeServices {
       reply(r);
     };
     if (spec.node !== undefined) {
-      finish(spec.node(this.nodeContext(conn), argv));
+      const r = spec.node(this.nodeContext(conn), argv);
+      if (r instanceof Promise) void r.then(finish);
+      else finish(r);
     } else if (isWrite(spec)) {
       this.proposer.propose(
         { kind: 'command', db: conn.db, argv, time: this.entryTime(), seed: this.deps.random32() },
@@ -238,6 +265,40 @@ export class NodeServer implements ConnectionHost, NodeServices {
     } else {
       finish(spec.data(this.readContext(conn), argv));
     }
+  }
+
+  /**
+   * EXEC: node commands run here in queue order (SELECT moves the later commands to its
+   * database); the data commands apply as one entry, so the transaction is atomic on
+   * every replica.
+   */
+  private executeQueue(conn: Connection, queue: readonly Queued[]): Reply | Promise<Reply> {
+    const replies: Reply[] = new Array<Reply>(queue.length).fill(null);
+    const commands: { db: number; argv: string[] }[] = [];
+    const positions: number[] = [];
+    queue.forEach(({ spec, argv }, i) => {
+      if (spec.node !== undefined) {
+        const r = spec.node(this.nodeContext(conn), argv);
+        replies[i] = r instanceof Promise ? null : r;
+      } else {
+        commands.push({ db: conn.db, argv });
+        positions.push(i);
+      }
+    });
+    if (commands.length === 0) return replies;
+    return new Promise((resolve) => {
+      const entry = {
+        kind: 'multi',
+        commands,
+        time: this.entryTime(),
+        seed: this.deps.random32(),
+      } as const;
+      this.proposer.propose(entry, (r) => {
+        const applied = r as readonly Reply[];
+        positions.forEach((at, j) => (replies[at] = applied[j] ?? null));
+        resolve(replies);
+      });
+    });
   }
 
   private reject(err: ErrorReply, argv: readonly string[], reply: (r: Reply) => void): void {

@@ -1,3 +1,4 @@
+import { now } from '../support/node-fakes.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { commandCommand } from '../../src/commands/command-info.js';
@@ -106,7 +107,7 @@ function run(...argv: string[]): Reply {
     proposer: true,
   });
   const ctx = { node, read } as Partial<NodeContext> as NodeContext;
-  return handler(ctx, argv);
+  return now(handler(ctx, argv));
 }
 
 const s = (...names: string[]): Reply => set(names.map(simple));

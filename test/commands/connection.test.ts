@@ -1,3 +1,4 @@
+import { NO_TRANSACTIONS, now } from '../support/node-fakes.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectionCommands } from '../../src/commands/connection.js';
@@ -119,6 +120,7 @@ class FakeNode implements NodeServices {
   readonly keyspace = new Keyspace(16);
   readonly registry = new Registry([connectionCommands]);
   readonly clients = new FakeClients();
+  readonly transactions = NO_TRANSACTIONS;
   readonly config = noConfig;
   /** requirepass: '' = the default user has no password. */
   requirepass = '';
@@ -210,7 +212,7 @@ function setup(requirepass = ''): {
     if (lookup.error) return lookup.error;
     const handler = lookup.spec.node;
     assert.ok(handler, `${lookup.spec.name} is a node command`);
-    return handler(ctx, argv);
+    return now(handler(ctx, argv));
   };
   return { node, session, run };
 }

@@ -1,3 +1,4 @@
+import { NO_TRANSACTIONS, now } from '../support/node-fakes.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExecContext } from '../../src/commands/context.js';
@@ -66,6 +67,7 @@ class FakeNode implements NodeServices {
   readonly redisVersion = '7.0.15';
   readonly aikvVersion = '0.1.0';
   readonly clients = NO_CLIENTS;
+  readonly transactions = NO_TRANSACTIONS;
   readonly config = new FakeConfig();
   clock = 1_700_000_000_123.456;
   infoSections: readonly string[] | null = null;
@@ -124,7 +126,7 @@ function runNode(node: FakeNode, ...argv: string[]): Reply {
     proposer: true,
   });
   const ctx: NodeContext = { session: new FakeSession(), node, read };
-  return handler(ctx, argv);
+  return now(handler(ctx, argv));
 }
 
 function setup(): { h: Harness; node: FakeNode } {
