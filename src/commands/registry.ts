@@ -39,9 +39,14 @@ export type Lookup =
     }
   | { readonly spec?: never; readonly error: ErrorReply };
 
+type Runnable = Exclude<CommandSpec, { subcommands: readonly CommandSpec[] }>;
+type Found = { readonly spec: Runnable; readonly error?: never };
+
 export class Registry {
   private readonly byName = new Map<string, CommandSpec>();
   private readonly subs = new Map<string, Map<string, CommandSpec>>();
+  private readonly byRawName = new Map<string, CommandSpec>();
+  private readonly foundBySpec = new Map<Runnable, Found>();
 
   constructor(families: readonly (readonly CommandSpec[])[] = FAMILIES) {
     for (const family of families) {
@@ -80,12 +85,12 @@ export class Registry {
    * one dispatch pipeline (lookup, arity, flags, keys, route, execute).
    */
   resolve(argv: readonly string[]): Lookup {
-    const name = (argv[0] as string).toLowerCase();
-    const top = this.byName.get(name);
-    if (top === undefined) return { error: unknownCommand(argv[0] as string, argv.slice(1)) };
+    const raw = argv[0] as string;
+    const top = this.byRawName.get(raw) ?? this.learnRawName(raw);
+    if (top === undefined) return { error: unknownCommand(raw, argv.slice(1)) };
     let spec: CommandSpec = top;
     if (top.subcommands) {
-      if (argv.length < 2) return top.bare ? { spec: top.bare } : { error: wrongArity(top.name) };
+      if (argv.length < 2) return top.bare ? this.found(top.bare) : { error: wrongArity(top.name) };
       const sub = this.subs.get(top.name)?.get((argv[1] as string).toLowerCase());
       if (sub === undefined) return { error: unknownSubcommand(argv[1] as string, top.name) };
       spec = sub;
@@ -93,6 +98,29 @@ export class Registry {
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
       return { error: wrongArity(spec.name) };
     }
-    return { spec: spec as Exclude<CommandSpec, { subcommands: readonly CommandSpec[] }> };
+    return this.found(spec as Runnable);
+  }
+
+  /**
+   * Clients send names in any case ("SET", "set"); remembering each spelling seen
+   * spares a lower-casing per command. Bounded, and unknown names are not kept.
+   */
+  private learnRawName(raw: string): CommandSpec | undefined {
+    const spec = this.byName.get(raw.toLowerCase());
+    if (spec !== undefined && this.byRawName.size < RAW_NAMES_MAX) this.byRawName.set(raw, spec);
+    return spec;
+  }
+
+  /** One immutable lookup result per spec, so resolving allocates nothing. */
+  private found(spec: Runnable): Found {
+    let f = this.foundBySpec.get(spec);
+    if (f === undefined) {
+      f = { spec };
+      this.foundBySpec.set(spec, f);
+    }
+    return f;
   }
 }
+
+/** Distinct spellings of command names remembered by Registry.resolve. */
+const RAW_NAMES_MAX = 4096;
