@@ -23,6 +23,8 @@ export type ReplyMode = 'on' | 'off' | 'skip';
 /** The calling connection as commands see it. */
 export interface Session {
   readonly id: number;
+  /** Connected over loopback or a Unix socket (enable-debug-command local, protected configs). */
+  readonly isLocal: boolean;
   db: number;
   proto: 2 | 3;
   name: string;

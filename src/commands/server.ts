@@ -102,7 +102,7 @@ function configSet(ctx: NodeContext, argv: readonly string[]): Reply {
   if (argv.length % 2 !== 0) return SYNTAX;
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i] as string, argv[i + 1] as string]);
-  const failure = ctx.node.config.set(pairs);
+  const failure = ctx.node.config.set(pairs, { local: ctx.session.isLocal });
   return failure === null ? OK : serviceError(failure);
 }
 

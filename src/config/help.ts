@@ -41,11 +41,98 @@ export function helpText(): string {
   return USAGE + SETTINGS.map(describeSetting).join('');
 }
 
+/**
+ * Settings the table validates and CONFIG reports, but whose feature has not landed
+ * yet (persistence, eviction, TLS, cluster, ACL files, slowlog, ...). --help says so;
+ * a setting leaves this list in the commit that makes it work.
+ */
+const NOT_YET_ACTED_ON: ReadonlySet<string> = new Set([
+  'protected-mode',
+  'unixsocket',
+  'unixsocketperm',
+  'pidfile',
+  'shutdown-timeout',
+  'aclfile',
+  'acllog-max-len',
+  'acl-pubsub-default',
+  'sanitize-dump-payload',
+  'save',
+  'stop-writes-on-bgsave-error',
+  'dbfilename',
+  'rdb-key-save-delay',
+  'key-load-delay',
+  'appendonly',
+  'appendfsync',
+  'replicaof',
+  'replica-read-only',
+  'maxmemory',
+  'maxmemory-policy',
+  'maxmemory-samples',
+  'maxmemory-eviction-tenacity',
+  'maxmemory-clients',
+  'lfu-log-factor',
+  'lfu-decay-time',
+  'client-output-buffer-limit',
+  'tracking-table-max-keys',
+  'active-expire-effort',
+  'busy-reply-threshold',
+  'lazyfree-lazy-eviction',
+  'lazyfree-lazy-expire',
+  'lazyfree-lazy-server-del',
+  'lazyfree-lazy-user-del',
+  'lazyfree-lazy-user-flush',
+  'activedefrag',
+  'slowlog-log-slower-than',
+  'slowlog-max-len',
+  'latency-monitor-threshold',
+  'latency-tracking',
+  'latency-tracking-info-percentiles',
+  'notify-keyspace-events',
+  'list-compress-depth',
+  'hll-sparse-max-bytes',
+  'stream-node-max-bytes',
+  'stream-node-max-entries',
+  'cluster-enabled',
+  'cluster-port',
+  'cluster-allow-reads-when-down',
+  'cluster-allow-pubsubshard-when-down',
+  'cluster-announce-ip',
+  'cluster-announce-hostname',
+  'cluster-announce-port',
+  'cluster-announce-bus-port',
+  'cluster-announce-tls-port',
+  'cluster-preferred-endpoint-type',
+  'cluster-link-sendbuf-limit',
+  'tls-port',
+  'tls-cert-file',
+  'tls-key-file',
+  'tls-key-file-pass',
+  'tls-client-cert-file',
+  'tls-client-key-file',
+  'tls-client-key-file-pass',
+  'tls-dh-params-file',
+  'tls-ca-cert-file',
+  'tls-ca-cert-dir',
+  'tls-auth-clients',
+  'tls-replication',
+  'tls-cluster',
+  'tls-protocols',
+  'tls-ciphers',
+  'tls-ciphersuites',
+  'tls-prefer-server-ciphers',
+  'tls-session-caching',
+  'tls-session-cache-size',
+  'tls-session-cache-timeout',
+  'follower-proxy',
+  'election-timeout-ms',
+]);
+
 function describeSetting(s: Setting): string {
   const notes: string[] = [`default ${showDefault(s)}`];
   if (s.alias !== undefined) notes.push(`alias ${s.alias}`);
   if (!s.mutable) notes.push('fixed at start-up');
   if (s.compat) notes.push('Redis compatibility, no effect');
+  else if (NOT_YET_ACTED_ON.has(s.name)) notes.push('accepted, not acted on yet');
   return `  --${s.name} <${s.type}>  (${notes.join('; ')})\n      ${s.help}\n`;
 }
 

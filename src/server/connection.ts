@@ -59,6 +59,7 @@ export class Connection implements Session {
   lastCommand = 'NULL';
   readonly addr: string;
   readonly laddr: string;
+  readonly isLocal: boolean;
 
   private readonly decoder: RequestDecoder;
   private readonly out = new ReplyBuffer();
@@ -82,6 +83,8 @@ export class Connection implements Session {
     this.createdAt = this.lastInteraction = host.now();
     this.addr = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     this.laddr = `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`;
+    const remote = socket.remoteAddress ?? '';
+    this.isLocal = remote.startsWith('127.') || remote === '::1' || remote === '::ffff:127.0.0.1';
     this.decoder = new RequestDecoder(
       { bulkBytesMax: host.bulkBytesMax },
       { command: (argv) => this.onCommand(argv), protocolError: (m) => this.onProtocolError(m) },

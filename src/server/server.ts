@@ -49,6 +49,11 @@ export interface ServerDeps {
 }
 
 const NOAUTH = error('NOAUTH Authentication required.');
+const DEBUG_NOT_ALLOWED = error(
+  'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", ' +
+    'you can run it from a local connection, otherwise you need to set this option ' +
+    'in the configuration file, and then restart the server.',
+);
 const MAXCLIENTS = Buffer.from('-ERR max number of clients reached\r\n');
 
 /** A single AiKv node: client listener, dispatcher, keyspace and its log. */
@@ -71,6 +76,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
   private readonly expiry: ActiveExpiry;
   private timers: NodeJS.Timeout[] = [];
   private lastSaveAt: number;
+  private listening = false;
 
   constructor(private readonly deps: ServerDeps) {
     this.keyspace = new Keyspace(deps.config.number('databases'));
@@ -129,6 +135,12 @@ export class NodeServer implements ConnectionHost, NodeServices {
   /** Starts listening on every `bind` address at `port`. */
   async listen(): Promise<void> {
     const port = this.deps.config.number('port');
+    if (port === 0) {
+      throw new Error(
+        'port 0 disables TCP, and AiKv has no Unix socket listener yet: nothing to serve',
+      );
+    }
+    this.listening = true;
     const binds = this.deps.config.string('bind').split(/\s+/).filter(Boolean);
     for (const host of binds) {
       const optional = host.startsWith('-');
@@ -147,7 +159,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
         if (!optional) throw err;
       }
     }
-    this.timers.push(setInterval(() => this.cron(), 100));
+    this.scheduleCron();
     this.deps.logger.info({ port, bind: binds }, 'Ready to accept connections');
   }
 
@@ -164,8 +176,15 @@ export class NodeServer implements ConnectionHost, NodeServices {
       return;
     }
     this.stats.totalConnections++;
+    const keepAliveSeconds = this.deps.config.number('tcp-keepalive');
+    if (keepAliveSeconds > 0) socket.setKeepAlive(true, keepAliveSeconds * 1000);
     const conn = new Connection(this.nextClientId++, socket, this);
     this.connections.set(conn.id, conn);
+  }
+
+  private debugAllowed(conn: Connection): boolean {
+    const setting = this.deps.config.string('enable-debug-command');
+    return setting === 'yes' || (setting === 'local' && conn.isLocal);
   }
 
   resetSession(conn: Connection): void {
@@ -217,6 +236,11 @@ export class NodeServer implements ConnectionHost, NodeServices {
     }
     const spec = lookup.spec;
     conn.lastCommand = spec.name;
+    if (spec.name === 'debug' && !this.debugAllowed(conn)) {
+      this.transactions.flag(conn);
+      this.reject(DEBUG_NOT_ALLOWED, argv, reply);
+      return;
+    }
     if (!conn.authenticated && !spec.flags.includes('no_auth')) {
       this.transactions.flag(conn);
       this.stats.command(spec.name).rejectedCalls++;
@@ -340,6 +364,19 @@ export class NodeServer implements ConnectionHost, NodeServices {
     this.proposer.propose({ kind: 'expire', db, keys, time: this.entryTime() }, () => undefined);
   }
 
+  /** The cron runs `hz` times a second, as Redis's serverCron; CONFIG SET hz applies at once. */
+  private scheduleCron(): void {
+    const timer = setTimeout(
+      () => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        this.cron();
+        if (this.listening) this.scheduleCron();
+      },
+      1000 / Math.min(500, Math.max(1, this.deps.config.number('hz'))),
+    );
+    this.timers.push(timer);
+  }
+
   private cron(): void {
     const now = this.deps.now();
     this.stats.sampleOps(now);
@@ -383,7 +420,8 @@ export class NodeServer implements ConnectionHost, NodeServices {
 
   /** Stops listening, closes every client and the timers. */
   async close(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
+    this.listening = false;
+    for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     for (const conn of [...this.connections.values()]) conn.destroy();
     await Promise.all(

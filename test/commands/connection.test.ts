@@ -33,6 +33,7 @@ import {
 import { testSettings } from '../support/harness.js';
 
 class FakeSession implements Session {
+  readonly isLocal = true;
   db = 0;
   proto: 2 | 3 = 2;
   name = '';

@@ -18,6 +18,7 @@ import { OK, error, map, simple, verbatim, type Reply } from '../../src/resp/rep
 import { Harness, testSettings } from '../support/harness.js';
 
 class FakeSession implements Session {
+  readonly isLocal = true;
   readonly id = 7;
   db = 0;
   proto: 2 | 3 = 2;
