@@ -20,6 +20,7 @@ export interface BlockingHost {
   retry(conn: Connection, argv: string[], reply: (r: Reply) => void): void;
 }
 
+const TIMER_MAX_MS = 2 ** 31 - 1;
 const UNBLOCKED = error('UNBLOCKED client unblocked via CLIENT UNBLOCK');
 
 function slot(db: number, key: string): string {
@@ -61,9 +62,7 @@ export class BlockedClients {
       seq: this.retrying ?? this.nextSeq++,
       timer: undefined,
     };
-    if (request.timeoutMs > 0) {
-      parked.timer = setTimeout(() => this.finish(parked, parked.timeoutReply), request.timeoutMs);
-    }
+    if (request.timeoutMs > 0) this.arm(parked, request.timeoutMs);
     for (const key of new Set(request.keys)) {
       const s = slot(parked.db, key);
       const waiters = this.byKey.get(s) ?? [];
@@ -74,6 +73,15 @@ export class BlockedClients {
     }
     this.byConn.set(conn.id, parked);
     conn.blocked = true;
+  }
+
+  /** Node timers fire at once past 2^31-1 ms, so long timeouts are waited out in steps. */
+  private arm(parked: Parked, remainingMs: number): void {
+    const step = Math.min(remainingMs, TIMER_MAX_MS);
+    parked.timer = setTimeout(() => {
+      if (remainingMs > step) this.arm(parked, remainingMs - step);
+      else this.finish(parked, parked.timeoutReply);
+    }, step);
   }
 
   /** An applied write made a key poppable; waiters are served once this turn's apply ends. */
