@@ -52,6 +52,9 @@ function setbit(ctx: ExecContext, argv: readonly string[]): Reply {
     const value = padded.slice(0, byte) + String.fromCharCode(next) + padded.slice(byte + 1);
     ctx.db.set(key, value, ctx.lruClock, true);
   }
+  // Redis unshares the value (making it raw) even when the bit was already set.
+  const entry = ctx.db.peek(key);
+  if (entry !== undefined) entry.stringForm = 'raw';
   return bitValue;
 }
 
@@ -241,7 +244,7 @@ function bitop(ctx: ExecContext, argv: readonly string[]): Reply {
   }
   const result = combine(op as BitOp, sources, maxLength);
   ctx.lookupWrite(dest);
-  ctx.db.set(dest, result.latin1Slice(0, maxLength), ctx.lruClock);
+  ctx.db.set(dest, result.latin1Slice(0, maxLength), ctx.lruClock).stringForm = 'raw';
   return maxLength;
 }
 

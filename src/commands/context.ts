@@ -85,7 +85,7 @@ export class ExecContext {
    * which replicates the deletion). Counts keyspace hits and misses and touches the
    * access time.
    */
-  lookupRead(key: string, db: Db = this.db): Entry | undefined {
+  lookupRead(key: string, db: Db = this.db, touch = true): Entry | undefined {
     const e = db.peek(key);
     if (e === undefined) {
       this.keyspace.stats.misses++;
@@ -98,13 +98,14 @@ export class ExecContext {
       return undefined;
     }
     this.keyspace.stats.hits++;
-    if (this.options.noTouch !== true) e.lru = this.lruClock;
+    if (touch && this.options.noTouch !== true) e.lru = this.lruClock;
     return e;
   }
 
   /**
    * A key about to be written: deleted first if past its deadline at `now`, which is
-   * deterministic because `now` is the entry's time.
+   * deterministic because `now` is the entry's time. Touches the access time, as
+   * Redis's lookupKeyWrite does even when the command then fails (INCR on a non-number).
    */
   lookupWrite(key: string, db: Db = this.db): Entry | undefined {
     const e = db.peek(key);
@@ -113,6 +114,7 @@ export class ExecContext {
       if (this.options.applying) this.expireNow(db, key);
       return undefined;
     }
+    if (this.options.noTouch !== true) e.lru = this.lruClock;
     return e;
   }
 

@@ -2,7 +2,7 @@
  * DUMP and RESTORE (redis src/cluster.c dumpCommand, restoreCommand), in Redis's exact
  * payload format: payloads move both ways between AiKv and redis-server 7.0.
  */
-import { Entry } from '../keyspace/db.js';
+import { Entry, LRU_CLOCK_MAX } from '../keyspace/db.js';
 import { createDumpPayload, decodeDumpPayload, type DecodeError } from '../keyspace/serialize.js';
 import { error, OK, type ErrorReply, type Reply } from '../resp/reply.js';
 import { INT64_MAX, parseInt64 } from '../util/numbers.js';
@@ -19,6 +19,19 @@ const BAD_PAYLOAD = error('ERR DUMP payload version or checksum are wrong');
 const BAD_FORMAT = error('ERR Bad data format');
 
 const FREQ_MAX = 255;
+/**
+ * The 24-bit access clock Redis stores for RESTORE ... IDLETIME (objectSetLRUOrLFU): the
+ * idle seconds are scaled by 1000/1000 in int64 (so huge values wrap), and an access
+ * time before the clock's zero moves up one clock cycle (LRU_CLOCK_MAX). OBJECT
+ * IDLETIME then reads it back through Entry.idleSeconds exactly as Redis does.
+ */
+export function restoredLru(idle: bigint, nowSeconds: number): number {
+  const clock = nowSeconds & LRU_CLOCK_MAX;
+  const scaled = BigInt.asIntN(64, idle * 1000n) / 1000n;
+  let accessed = BigInt(clock) - scaled;
+  if (accessed < 0n) accessed += BigInt(LRU_CLOCK_MAX);
+  return Number(BigInt.asUintN(24, accessed));
+}
 
 function dump(ctx: ExecContext, argv: readonly string[]): Reply {
   const entry = ctx.lookupRead(argv[1]!);
@@ -31,8 +44,8 @@ function dump(ctx: ExecContext, argv: readonly string[]): Reply {
 interface RestoreOptions {
   replace: boolean;
   absTtl: boolean;
-  /** IDLETIME seconds; null when not given. */
-  idleSeconds: number | null;
+  /** IDLETIME seconds (any non-negative int64); null when not given. */
+  idleSeconds: bigint | null;
   /** FREQ: validated as Redis does; AiKv keeps no LFU counter, so it is not stored. */
   freq: number | null;
 }
@@ -50,7 +63,7 @@ function parseRestoreOptions(argv: readonly string[]): RestoreOptions | ErrorRep
       const idle = args.int();
       if (idle === null) return NOT_INTEGER;
       if (idle < 0) return INVALID_IDLETIME;
-      opts.idleSeconds = Number(idle);
+      opts.idleSeconds = BigInt(idle);
     } else if (args.remaining >= 2 && opts.idleSeconds === null && args.flag('FREQ')) {
       const freq = args.int();
       if (freq === null) return NOT_INTEGER;
@@ -99,12 +112,13 @@ function restore(ctx: ExecContext, argv: readonly string[]): Reply {
   const ttl = parseInt64(argv[2]!);
   if (ttl === null) return NOT_INTEGER;
   if (ttl < 0) return INVALID_TTL;
-  const decoded = decodeDumpPayload(argv[3]!);
+  const decoded = decodeDumpPayload(argv[3]!, ctx.settings);
   if (!decoded.ok) return decodeErrorReply(decoded.error);
   if (opts.replace) ctx.db.delete(key);
   const deadline = deadlineOf(ttl, opts.absTtl, ctx.now);
   if (deadline === ALREADY_EXPIRED) return OK;
-  const lru = opts.idleSeconds === null ? ctx.lruClock : ctx.lruClock - opts.idleSeconds;
+  const idle = opts.idleSeconds;
+  const lru = idle === null ? ctx.lruClock : restoredLru(idle, ctx.lruClock);
   ctx.db.insert(key, new Entry(decoded.value, deadline, lru));
   return OK;
 }

@@ -20,7 +20,7 @@ export function wrongArity(name: string): ErrorReply {
 export function unknownCommand(name: string, args: readonly string[]): ErrorReply {
   let shown = '';
   for (let i = 0; i < args.length && shown.length < 128; i++) {
-    shown += `'${(args[i] as string).slice(0, 128 - shown.length)}' `;
+    shown += `'${cString(args[i] as string).slice(0, 128 - shown.length)}' `;
   }
   return error(`ERR unknown command '${truncate(name)}', with args beginning with: ${shown}`);
 }
@@ -34,5 +34,11 @@ export function invalidExpireTime(command: string): ErrorReply {
 }
 
 function truncate(s: string): string {
-  return s.length > 128 ? s.slice(0, 128) : s;
+  return cString(s).slice(0, 128);
+}
+
+/** What C's printf("%s") shows of user bytes: everything before the first NUL. */
+export function cString(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul === -1 ? s : s.slice(0, nul);
 }

@@ -7,13 +7,20 @@
  * same absolute deadline on every replica. Reads treat keys past their deadline as
  * absent and never delete them; the node replicates deletions.
  */
-import { Entry, type Db } from '../keyspace/db.js';
+import { Entry, type Db, type StringForm } from '../keyspace/db.js';
 import { typeOf, type Value } from '../keyspace/value.js';
 import { OK, error, simple, type ErrorReply, type Reply } from '../resp/reply.js';
 import { globMatch } from '../util/glob.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from '../util/numbers.js';
 import type { ExecContext } from './context.js';
-import { DB_INDEX_RANGE, NOT_INTEGER, NO_SUCH_KEY, SYNTAX, invalidExpireTime } from './errors.js';
+import {
+  DB_INDEX_RANGE,
+  NOT_INTEGER,
+  NO_SUCH_KEY,
+  SYNTAX,
+  cString,
+  invalidExpireTime,
+} from './errors.js';
 import type { CommandSpec, DataHandler } from './spec.js';
 
 const SAME_OBJECT = error('ERR source and destination objects are the same');
@@ -38,17 +45,7 @@ function isExpired(e: Entry, now: number): boolean {
  * hits and misses like any read, but leaves the access time alone.
  */
 function lookupNoTouch(ctx: ExecContext, key: string, db: Db = ctx.db): Entry | undefined {
-  const lru = db.peek(key)?.lru;
-  const e = ctx.lookupRead(key, db);
-  if (e !== undefined && lru !== undefined) e.lru = lru;
-  return e;
-}
-
-/** Redis's lookupKeyWrite also refreshes the access time of the key it finds. */
-function lookupWriteTouch(ctx: ExecContext, key: string, db: Db = ctx.db): Entry | undefined {
-  const e = ctx.lookupWrite(key, db);
-  if (e !== undefined) e.lru = ctx.lruClock;
-  return e;
+  return ctx.lookupRead(key, db, false);
 }
 
 /** A key met while iterating is past its deadline: the node proposes its deletion. */
@@ -125,7 +122,7 @@ function renameGeneric(ctx: ExecContext, argv: readonly string[], nx: boolean): 
   const from = argv[1] as string;
   const to = argv[2] as string;
   const db = ctx.db;
-  const entry = lookupWriteTouch(ctx, from, db);
+  const entry = ctx.lookupWrite(from, db);
   if (entry === undefined) return NO_SUCH_KEY;
   if (from === to) return nx ? 0 : OK;
   if (ctx.lookupWrite(to, db) !== undefined && nx) return 0;
@@ -141,7 +138,7 @@ function move(ctx: ExecContext, argv: readonly string[]): Reply {
   if (target === ctx.dbIndex) return SAME_OBJECT;
   const src = ctx.db;
   const dst = ctx.keyspace.db(target);
-  const entry = lookupWriteTouch(ctx, key, src);
+  const entry = ctx.lookupWrite(key, src);
   if (entry === undefined || ctx.lookupWrite(key, dst) !== undefined) return 0;
   src.delete(key);
   dst.insert(key, entry);
@@ -182,7 +179,12 @@ function copy(ctx: ExecContext, argv: readonly string[]): Reply {
   if (source === undefined) return 0;
   const dst = ctx.keyspace.db(options.db);
   if (ctx.lookupWrite(to, dst) !== undefined && !options.replace) return 0;
-  dst.insert(to, new Entry(cloneValue(source.value), source.expireAt, ctx.lruClock));
+  const entry = new Entry(cloneValue(source.value), source.expireAt, ctx.lruClock);
+  // dupStringObject keeps the encoding, but an int copy is a private object.
+  if (typeof source.value === 'string') {
+    entry.stringForm = stringEncoding(source.value, source.stringForm);
+  }
+  dst.insert(to, entry);
   return 1;
 }
 
@@ -318,7 +320,7 @@ function parseExpireFlags(argv: readonly string[]): number | ErrorReply {
     else if (isOption(opt, 'XX')) flags |= EXPIRE_XX;
     else if (isOption(opt, 'GT')) flags |= EXPIRE_GT;
     else if (isOption(opt, 'LT')) flags |= EXPIRE_LT;
-    else return error(`ERR Unsupported option ${opt}`);
+    else return error(`ERR Unsupported option ${cString(opt)}`);
   }
   if (flags & EXPIRE_NX && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) return NX_CONFLICT;
   if (flags & EXPIRE_GT && flags & EXPIRE_LT) return GT_LT_CONFLICT;
@@ -373,7 +375,7 @@ function expireGeneric(ctx: ExecContext, argv: readonly string[], kind: ExpireKi
   if (when === null) return NOT_INTEGER;
   const deadline = absoluteDeadline(when, kind.unitMs, kind.relative ? ctx.now : 0);
   if (deadline === null) return invalidExpireTime(kind.name);
-  const e = lookupWriteTouch(ctx, key);
+  const e = ctx.lookupWrite(key);
   if (e === undefined) return 0;
   if (flags !== 0 && !expireAllowed(flags, e.expireAt, deadline)) return 0;
   if (deadline <= ctx.now) ctx.db.delete(key);
@@ -387,7 +389,7 @@ function expireCommand(kind: ExpireKind): (ctx: ExecContext, argv: readonly stri
 
 function persist(ctx: ExecContext, argv: readonly string[]): Reply {
   const key = argv[1] as string;
-  const e = lookupWriteTouch(ctx, key);
+  const e = ctx.lookupWrite(key);
   if (e === undefined || e.expireAt === 0) return 0;
   ctx.db.setExpire(key, 0);
   return 1;
@@ -420,22 +422,26 @@ const SHARED_REFCOUNT = 2147483647;
 const EMBSTR_SIZE_LIMIT = 44;
 
 /**
- * The encoding Redis's tryObjectEncoding gives a string stored by SET: "int" for an
- * int64 of at most 20 chars, else "embstr" up to 44 bytes, else "raw". Approximation:
- * Redis leaves strings built by APPEND or SETRANGE "raw" whatever their content; a value
- * here does not remember how it was built.
+ * A string's encoding: by content for the 'auto' form (tryObjectEncoding: "int" for an
+ * int64 of at most 20 chars, else "embstr" up to 44 bytes, else "raw"), otherwise as the
+ * command that built it left it (see StringForm).
  */
-export function stringEncoding(value: string): string {
-  if (value.length <= 20 && parseInt64(value) !== null) return 'int';
+export function stringEncoding(
+  value: string,
+  stringForm: StringForm = 'auto',
+): Exclude<StringForm, 'auto'> {
+  if (stringForm === 'raw' || stringForm === 'int') return stringForm;
+  if (stringForm === 'auto' && value.length <= 20 && parseInt64(value) !== null) return 'int';
   return value.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
 }
 
 /**
- * Approximation: Redis stops sharing integers when maxmemory is set with an LRU/LFU
- * policy, and COPY or APPEND make private objects; here the value alone decides.
+ * Only 'auto' strings holding 0..9999 are Redis's shared integers. Approximation: Redis
+ * stops sharing them when maxmemory is set with an LRU/LFU policy.
  */
-function refCount(value: Value): number {
-  if (typeof value !== 'string' || value.length > 4) return 1;
+export function refCount(entry: Entry): number {
+  const { value } = entry;
+  if (typeof value !== 'string' || entry.stringForm !== 'auto' || value.length > 4) return 1;
   const n = parseInt64(value);
   return typeof n === 'number' && n >= 0 && n < SHARED_INTEGERS ? SHARED_REFCOUNT : 1;
 }
@@ -443,18 +449,18 @@ function refCount(value: Value): number {
 function objectEncoding(ctx: ExecContext, argv: readonly string[]): Reply {
   const e = lookupNoTouch(ctx, argv[2] as string);
   if (e === undefined) return null;
-  return typeof e.value === 'string' ? stringEncoding(e.value) : e.value.encoding();
+  return typeof e.value === 'string' ? stringEncoding(e.value, e.stringForm) : e.value.encoding();
 }
 
 function objectRefcount(ctx: ExecContext, argv: readonly string[]): Reply {
   const e = lookupNoTouch(ctx, argv[2] as string);
-  return e === undefined ? null : refCount(e.value);
+  return e === undefined ? null : refCount(e);
 }
 
 /** Seconds since the last access; the maxmemory policy is never LFU here (noeviction). */
 function objectIdletime(ctx: ExecContext, argv: readonly string[]): Reply {
   const e = lookupNoTouch(ctx, argv[2] as string);
-  return e === undefined ? null : Math.max(0, ctx.lruClock - e.lru);
+  return e === undefined ? null : e.idleSeconds(ctx.lruClock);
 }
 
 /** Access frequency exists only under an LFU maxmemory policy, which is never selected. */

@@ -13,7 +13,7 @@ import { formatDouble17g, parseInt64 } from '../util/numbers.js';
 import { commandCommand, helpReply, subcommandSyntaxError } from './command-info.js';
 import type { ExecContext } from './context.js';
 import { DB_INDEX_RANGE, NO_SUCH_KEY, SYNTAX } from './errors.js';
-import { stringEncoding } from './keys.js';
+import { refCount, stringEncoding } from './keys.js';
 import type { NodeContext, ShutdownOptions } from './node.js';
 import type { CommandSpec } from './spec.js';
 
@@ -262,22 +262,16 @@ function addressOf(entry: Entry): string {
   return address;
 }
 
-/** Redis shares the integer objects 0..9999, reported with refcount INT_MAX. */
-function refcount(value: Value): number {
-  if (typeof value !== 'string' || stringEncoding(value) !== 'int') return 1;
-  const n = Number(parseInt64(value));
-  return n >= 0 && n < 10000 ? 2147483647 : 1;
-}
-
 function debugObject(ctx: NodeContext, key: string): Reply {
   const entry = ctx.read.db.peek(key);
   if (entry === undefined) return NO_SUCH_KEY;
   const value = entry.value;
-  const encoding = typeof value === 'string' ? stringEncoding(value) : value.encoding();
-  const idle = Math.max(0, ctx.read.lruClock - entry.lru);
+  const encoding =
+    typeof value === 'string' ? stringEncoding(value, entry.stringForm) : value.encoding();
+  const idle = entry.idleSeconds(ctx.read.lruClock);
   return simple(
-    `Value at:${addressOf(entry)} refcount:${refcount(value)} encoding:${encoding} ` +
-      `serializedlength:${serializedLength(value)} lru:${entry.lru & 0xffffff} lru_seconds_idle:${idle}`,
+    `Value at:${addressOf(entry)} refcount:${refCount(entry)} encoding:${encoding} ` +
+      `serializedlength:${serializedLength(value)} lru:${entry.lru} lru_seconds_idle:${idle}`,
   );
 }
 

@@ -326,7 +326,8 @@ function incrbyfloat(ctx: ExecContext, argv: readonly string[]): Reply {
   const sum = addLongDouble(value, increment);
   if (!sum.finite) return NAN_OR_INFINITY;
   const text = formatLongDoubleHuman(sum);
-  ctx.db.set(key, text, ctx.lruClock, true);
+  // createStringObject, not tryObjectEncoding: "3" is embstr, never int.
+  ctx.db.set(key, text, ctx.lruClock, true).stringForm = 'embstr';
   return text;
 }
 
@@ -341,7 +342,7 @@ function append(ctx: ExecContext, argv: readonly string[]): Reply {
   }
   if (exceedsMaxBulk(ctx, current.length, tail.length)) return STRING_TOO_LONG;
   const value = current + tail;
-  ctx.db.set(key, value, ctx.lruClock, true);
+  ctx.db.set(key, value, ctx.lruClock, true).stringForm = 'raw';
   return value.length;
 }
 
@@ -380,7 +381,7 @@ function setrange(ctx: ExecContext, argv: readonly string[]): Reply {
   const old = current ?? '';
   const padded = old.length < offset ? old + '\0'.repeat(offset - old.length) : old;
   const value = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
-  ctx.db.set(key, value, ctx.lruClock, true);
+  ctx.db.set(key, value, ctx.lruClock, true).stringForm = 'raw';
   return value.length;
 }
 

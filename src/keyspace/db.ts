@@ -1,13 +1,61 @@
 import type { Value } from './value.js';
 
-/** One key's slot in a database. `expireAt` is an absolute ms deadline, 0 for none. */
+/**
+ * How Redis would hold a string value, which depends on the command that built it and
+ * not only on its bytes (OBJECT ENCODING, OBJECT REFCOUNT). 'auto': what
+ * tryObjectEncoding gives by content (shared int 0..9999, int, embstr up to 44 bytes,
+ * raw). 'raw': edited in place (APPEND, SETRANGE, SETBIT, BITOP). 'embstr': made by
+ * createStringObject (INCRBYFLOAT): embstr up to 44 bytes, else raw, never int. 'int':
+ * a private copy of an int (COPY), never shared. Not persisted: a reload re-encodes by
+ * content, as Redis's RDB load does.
+ */
+export type StringForm = 'auto' | 'raw' | 'embstr' | 'int';
+
+/** Redis's LRU clock: 24 bits of seconds, wrapping every 194 days. */
+export const LRU_CLOCK_MAX = 0xffffff;
+const FORMS: readonly StringForm[] = ['auto', 'raw', 'embstr', 'int'];
+
+/**
+ * One key's slot in a database. `expireAt` is an absolute ms deadline, 0 for none.
+ * The access clock and the string form share one small integer, as Redis packs its
+ * 24-bit LRU clock with type and encoding bits: an entry is three fields, and every
+ * byte per key counts at millions of keys.
+ */
 export class Entry {
+  private meta: number;
+
   constructor(
     public value: Value,
     public expireAt: number,
-    /** Seconds clock of the last access (OBJECT IDLETIME); node-local, not replicated. */
-    public lru: number,
-  ) {}
+    lru: number,
+  ) {
+    this.meta = lru & LRU_CLOCK_MAX;
+  }
+
+  /** 24-bit seconds clock of the last access (OBJECT IDLETIME); node-local. */
+  get lru(): number {
+    return this.meta & LRU_CLOCK_MAX;
+  }
+
+  set lru(seconds: number) {
+    this.meta = (this.meta & ~LRU_CLOCK_MAX) | (seconds & LRU_CLOCK_MAX);
+  }
+
+  /** Meaningful for string values only; every Db.set resets it. */
+  get stringForm(): StringForm {
+    return FORMS[this.meta >>> 24] as StringForm;
+  }
+
+  set stringForm(form: StringForm) {
+    this.meta = (this.meta & LRU_CLOCK_MAX) | (FORMS.indexOf(form) << 24);
+  }
+
+  /** Seconds since the last access at `clock` (seconds), across a wrap (estimateObjectIdleTime). */
+  idleSeconds(clock: number): number {
+    const now = clock & LRU_CLOCK_MAX;
+    const lru = this.lru;
+    return now >= lru ? now - lru : now + (LRU_CLOCK_MAX - lru);
+  }
 }
 
 /**
@@ -70,6 +118,7 @@ export class Db {
     } else {
       e.value = value;
       e.lru = lru;
+      e.stringForm = 'auto';
       if (!keepTtl && e.expireAt !== 0) {
         e.expireAt = 0;
         this.volatile.delete(key);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dumpCommands } from '../../src/commands/dump.js';
+import { dumpCommands, restoredLru } from '../../src/commands/dump.js';
+import { Entry } from '../../src/keyspace/db.js';
 import { RDB_VERSION } from '../../src/keyspace/serialize.js';
 import { error, OK } from '../../src/resp/reply.js';
 import { crc64, writeCrc64LE } from '../../src/util/crc64.js';
@@ -145,11 +146,53 @@ test('RESTORE validates the TTL exactly as Redis', () => {
 test('RESTORE IDLETIME sets the access clock that many seconds back', () => {
   const h = new Harness();
   assert.equal(h.run('RESTORE', 'foo', '0', BAR, 'IDLETIME', '1000'), OK);
-  assert.equal(h.keyspace.db(0).peek('foo')?.lru, Math.floor(h.now / 1000) - 1000);
+  assert.equal(
+    h.keyspace
+      .db(0)
+      .peek('foo')
+      ?.idleSeconds(Math.floor(h.now / 1000)),
+    1000,
+  );
   assert.equal(h.run('RESTORE', 'bar', '0', BAR), OK);
-  assert.equal(h.keyspace.db(0).peek('bar')?.lru, Math.floor(h.now / 1000), 'no IDLETIME: now');
+  assert.equal(
+    h.keyspace
+      .db(0)
+      .peek('bar')
+      ?.idleSeconds(Math.floor(h.now / 1000)),
+    0,
+    'no IDLETIME: now',
+  );
   assert.equal(h.run('RESTORE', 'baz', '0', BAR, 'IDLETIME', '1', 'idletime', '5'), OK);
-  assert.equal(h.keyspace.db(0).peek('baz')?.lru, Math.floor(h.now / 1000) - 5, 'the last wins');
+  assert.equal(
+    h.keyspace
+      .db(0)
+      .peek('baz')
+      ?.idleSeconds(Math.floor(h.now / 1000)),
+    5,
+    'the last wins',
+  );
+});
+
+test('RESTORE IDLETIME reads back as Redis does on its 24-bit LRU clock', () => {
+  // redis-server 7.0.15 at unix time 1795313771 (found by test/differential/strings-keys).
+  const cases: [string, number][] = [
+    ['5', 5],
+    ['200000', 200000],
+    ['16777215', 0],
+    ['16777216', 1],
+    ['9223372036854775806', 16777213],
+    ['9223372036854775807', 16777214],
+    ['4611686018427387904', 0],
+    ['10000000000000000', 16406544],
+  ];
+  for (const [idle, seconds] of cases) {
+    const entry = new Entry('v', 0, restoredLru(BigInt(idle), 1795313771));
+    assert.equal(entry.idleSeconds(1795313771), seconds, idle);
+  }
+  const h = new Harness();
+  h.now = 1795313771_000;
+  assert.equal(h.run('RESTORE', 'k', '0', BAR, 'IDLETIME', '9223372036854775806'), OK);
+  assert.equal(h.run('OBJECT', 'IDLETIME', 'k'), 16777213);
 });
 
 test('RESTORE IDLETIME and FREQ values are checked, and exclude each other', () => {
@@ -183,8 +226,8 @@ test('RESTORE refuses damaged payloads with Redis errors', () => {
 test('RESTORE of a type AiKv does not have yet names it and creates nothing', () => {
   const h = new Harness();
   assert.deepEqual(
-    h.run('RESTORE', 'k', '0', payload('120100')),
-    error('ERR Bad data format: RDB type 18 (list) is not supported yet'),
+    h.run('RESTORE', 'k', '0', payload('130100')),
+    error('ERR Bad data format: RDB type 19 (stream) is not supported yet'),
   );
   assert.equal(h.keyspace.db(0).size, 0);
 });

@@ -755,6 +755,56 @@ test('OBJECT REFCOUNT: shared integers 0..9999 read as INT_MAX, others 1', () =>
   assert.equal(h.run('OBJECT', 'REFCOUNT', 'nokey'), null);
 });
 
+test('OBJECT ENCODING and REFCOUNT remember how a string was built, as Redis does', () => {
+  // Found by test/differential/strings-keys; each case checked against redis-server 7.0.15.
+  const h = new Harness();
+  const encodingAfter = (...argv: string[]): Reply => {
+    h.run(...argv);
+    return h.run('OBJECT', 'ENCODING', argv[1] as string);
+  };
+  h.run('SET', 'k', '1234');
+  assert.equal(encodingAfter('SETRANGE', 'k', '0', ''), 'int', 'an empty SETRANGE writes nothing');
+  assert.equal(encodingAfter('SETRANGE', 'k', '0', '2'), 'raw', 'SETRANGE edits in place');
+  assert.equal(encodingAfter('SETRANGE', 'new', '0', '12'), 'raw');
+  assert.equal(encodingAfter('APPEND', 'a', '5'), 'int', 'APPEND to a new key stores the argument');
+  assert.equal(h.run('OBJECT', 'REFCOUNT', 'a'), 2147483647);
+  assert.equal(encodingAfter('APPEND', 'a', '6'), 'raw');
+  assert.equal(h.run('OBJECT', 'REFCOUNT', 'a'), 1, '"56" here is no shared integer');
+  assert.equal(encodingAfter('SET', 'a', '56'), 'int', 'SET re-encodes by content');
+  h.run('SET', 'b', '7');
+  assert.equal(encodingAfter('SETBIT', 'b', '0', '0'), 'raw', 'SETBIT unshares even a no-op');
+  h.run('BITOP', 'NOT', 'c', 'k');
+  assert.equal(h.run('OBJECT', 'ENCODING', 'c'), 'raw', 'BITOP builds its result in place');
+  assert.equal(encodingAfter('INCRBYFLOAT', 'f', '3'), 'embstr', 'INCRBYFLOAT never makes int');
+  assert.equal(encodingAfter('INCR', 'f'), 'int');
+  h.run('INCRBYFLOAT', 'long', '1e50');
+  assert.equal(h.run('OBJECT', 'ENCODING', 'long'), 'raw', 'over 44 bytes');
+});
+
+test('COPY keeps the source encoding; a copied integer is a private object', () => {
+  const h = new Harness();
+  h.run('SET', 'i', '5');
+  h.run('COPY', 'i', 'i2');
+  assert.equal(h.run('OBJECT', 'ENCODING', 'i2'), 'int');
+  assert.equal(h.run('OBJECT', 'REFCOUNT', 'i2'), 1);
+  assert.equal(h.run('OBJECT', 'REFCOUNT', 'i'), 2147483647);
+  h.run('APPEND', 'r', 'x');
+  h.run('APPEND', 'r', 'y');
+  h.run('COPY', 'r', 'r2');
+  assert.equal(h.run('OBJECT', 'ENCODING', 'r2'), 'raw');
+  h.run('RENAME', 'r2', 'r3');
+  assert.equal(h.run('OBJECT', 'ENCODING', 'r3'), 'raw', 'RENAME moves the object itself');
+  h.run('SETRANGE', 'n', '0', '42');
+  h.run('COPY', 'n', 'n2');
+  assert.equal(h.run('OBJECT', 'ENCODING', 'n2'), 'raw', 'a raw "42" stays raw');
+});
+
+test('EXPIRE: an unsupported option is shown up to its first NUL byte, as printf shows it', () => {
+  const h = new Harness();
+  h.run('SET', 'k', 'v');
+  assert.deepEqual(h.run('EXPIRE', 'k', '100', 'bo\0gus'), err('ERR Unsupported option bo'));
+});
+
 test('OBJECT IDLETIME counts seconds since the last access; FREQ needs an LFU policy', () => {
   const h = new Harness();
   put(h, 'k', 'v');

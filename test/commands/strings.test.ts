@@ -902,3 +902,20 @@ test('string specs carry Redis key positions, flags and ACL categories', () => {
     assert.ok(s.syntax !== undefined && s.complexity !== undefined, s.name);
   }
 });
+
+test('a failing write still refreshes the access time, as lookupKeyWrite does', () => {
+  // Found by test/differential/strings-keys: OBJECT IDLETIME after INCR on a non-number.
+  const h = new Harness();
+  for (const argv of [
+    ['INCR', 'k'],
+    ['SETNX', 'k', 'v'],
+    ['SET', 'k', 'v', 'NX'],
+    ['SETRANGE', 'k', '0', ''],
+  ]) {
+    h.run('SET', 'k', 'text');
+    h.now += 100_000;
+    assert.equal(h.run('OBJECT', 'IDLETIME', 'k'), 100, 'idle before');
+    h.run(...argv);
+    assert.equal(h.run('OBJECT', 'IDLETIME', 'k'), 0, argv.join(' '));
+  }
+});

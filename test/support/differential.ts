@@ -6,12 +6,15 @@
  * command history that led to it.
  *
  * Knobs: DIFF_SEEDS (seeds per test), DIFF_COMMANDS (commands per seed), DIFF_SEED_BASE
- * (first seed) or DIFF_SEED=7,42 (replay exactly these seeds).
+ * (first seed) or DIFF_SEED=7,42 (replay exactly these seeds); DIFF_SAVE=1 writes every
+ * run's history under $TMPDIR/aikv-diff.
  */
 import { spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc64 } from '../../src/util/crc64.js';
 import { Rng } from '../../src/util/rng.js';
 import { RawClient } from './raw-client.js';
 import { freePort, startServer, type RunningServer } from './server.js';
@@ -71,15 +74,37 @@ async function waitListening(port: number, exited: () => boolean): Promise<void>
 
 /** An AiKv server (dist/, so build first) and a redis-server, side by side. */
 export async function startPair(): Promise<ServerPair> {
-  const [aikv, redis] = await Promise.all([startServer(), startRedis()]);
-  return {
-    aikv,
-    redis,
-    stop: async () => {
-      await Promise.all([aikv.stop(), redis.stop()]);
-    },
+  const [a, r] = await Promise.allSettled([startServer(), startRedis()]);
+  if (a.status === 'fulfilled' && r.status === 'fulfilled') {
+    const [aikv, redis] = [a.value, r.value];
+    return { aikv, redis, stop: async () => void (await Promise.all([aikv.stop(), redis.stop()])) };
+  }
+  // One failed: stop the other, or its child process keeps the test runner alive.
+  if (a.status === 'fulfilled') await a.value.stop();
+  if (r.status === 'fulfilled') await r.value.stop();
+  throw a.status === 'rejected' ? a.reason : r.status === 'rejected' ? r.reason : undefined;
+}
+
+/**
+ * Registers before/after hooks that start and stop a ServerPair for the calling test
+ * file; the returned function gives the running pair inside tests.
+ */
+export function useServerPair(onStart?: (pair: ServerPair) => Promise<void>): () => ServerPair {
+  let pair: ServerPair | undefined;
+  before(async () => {
+    pair = await startPair();
+    await onStart?.(pair);
+  });
+  after(async () => {
+    await pair?.stop();
+  });
+  return () => {
+    if (pair === undefined) throw new Error('servers did not start');
+    return pair;
   };
 }
+
+const REPLY_TIMEOUT_MS = 15_000;
 
 /** One connection to each server, speaking the same protocol version. */
 export class ClientPair {
@@ -102,7 +127,11 @@ export class ClientPair {
   async both(argv: readonly string[]): Promise<Replies> {
     this.aikv.send(...argv);
     this.redis.send(...argv);
-    const [aikv, redis] = await Promise.all([this.aikv.readReply(), this.redis.readReply()]);
+    // Generous: a loaded machine may stall a server for a while.
+    const [aikv, redis] = await Promise.all([
+      this.aikv.readReply(REPLY_TIMEOUT_MS),
+      this.redis.readReply(REPLY_TIMEOUT_MS),
+    ]);
     return { aikv, redis };
   }
 
@@ -228,7 +257,7 @@ export function sameReply(argv: readonly string[], aikv: string, redis: string):
   // INFO reports process-specific figures (pids, memory, uptime): never compared.
   if (name === 'info' || name === 'hello') return true;
   const tolerance = TIME_TOLERANCE.get(name);
-  if (tolerance !== undefined) return withinTolerance(aikv, redis, tolerance);
+  if (tolerance !== undefined) return withinTolerance(name, aikv, redis, tolerance);
   // KEYS and SCAN order follows each server's hash table layout, which Redis does not
   // specify: compare the sets of keys (and, for SCAN, the cursor, which is 0 for both
   // when one call covers a small keyspace).
@@ -236,18 +265,113 @@ export function sameReply(argv: readonly string[], aikv: string, redis: string):
   if (name === 'scan') return sameScan(parseRaw(aikv), parseRaw(redis));
   // RANDOMKEY picks a random key: only "a key" versus "no key" is comparable.
   if (name === 'randomkey') return aikv.charAt(0) === redis.charAt(0);
+  if (name === 'dump') return sameUnorderedDump(aikv, redis);
   return false;
 }
 
-function withinTolerance(aikv: string, redis: string, tolerance: number): boolean {
+// ---------------------------------------------------------------------------------
+// DUMP payloads of hashtable-encoded sets and hashes
+
+const RDB_TYPE_SET = 2;
+const RDB_TYPE_HASH = 4;
+/** A DUMP payload ends with a 2-byte RDB version and an 8-byte CRC64. */
+const FOOTER_BYTES = 10;
+
+/**
+ * DUMP of a hashtable-encoded set or hash lists the elements in dict order, which in
+ * Redis follows a hash function seeded at random in each process: the same set dumps
+ * differently from two redis-servers. Comparable are the type, the RDB version, the
+ * multiset of elements (fields with their values), and that AiKv's checksum is valid.
+ */
+function sameUnorderedDump(aikv: string, redis: string): boolean {
+  const a = parseRaw(aikv).body;
+  const r = parseRaw(redis).body;
+  if (a === undefined || r === undefined || a.length !== r.length) return false;
+  const type = r.charCodeAt(0);
+  if ((type !== RDB_TYPE_SET && type !== RDB_TYPE_HASH) || a.charCodeAt(0) !== type) return false;
+  if (a.slice(-FOOTER_BYTES, -8) !== r.slice(-FOOTER_BYTES, -8) || !validChecksum(a)) return false;
+  const width = type === RDB_TYPE_HASH ? 2 : 1;
+  const elementsA = rdbElements(a, width);
+  return elementsA !== null && elementsA === rdbElements(r, width);
+}
+
+function validChecksum(payload: string): boolean {
+  const bytes = Buffer.from(payload, 'latin1');
+  const body = bytes.subarray(0, bytes.length - 8);
+  return crc64(body) === bytes.readBigUInt64LE(bytes.length - 8);
+}
+
+/** The encoded elements (grouped `width` at a time), sorted; null if malformed. */
+function rdbElements(payload: string, width: number): string | null {
+  const count = rdbLength(payload, 1);
+  if (count === null || count.special) return null;
+  const groups: string[] = [];
+  let pos = count.next;
+  for (let i = 0; i < count.value * width; i++) {
+    const end = rdbStringEnd(payload, pos);
+    if (end === null) return null;
+    if (i % width === 0) groups.push('');
+    groups[groups.length - 1] += JSON.stringify(payload.slice(pos, end));
+    pos = end;
+  }
+  return pos === payload.length - FOOTER_BYTES ? JSON.stringify(groups.sort()) : null;
+}
+
+interface RdbLength {
+  readonly value: number;
+  /** An RDB_ENCVAL: `value` names the special string encoding. */
+  readonly special: boolean;
+  readonly next: number;
+}
+
+/** rdbLoadLen: 6-bit, 14-bit, 32-bit or 64-bit big-endian lengths, or an encoding tag. */
+function rdbLength(s: string, pos: number): RdbLength | null {
+  const first = s.charCodeAt(pos);
+  const byteAt = (i: number): number => s.charCodeAt(pos + i);
+  switch (first >> 6) {
+    case 0:
+      return { value: first & 0x3f, special: false, next: pos + 1 };
+    case 1:
+      return { value: ((first & 0x3f) << 8) | byteAt(1), special: false, next: pos + 2 };
+    case 3:
+      return { value: first & 0x3f, special: true, next: pos + 1 };
+  }
+  if (first !== 0x80) return null;
+  const value = ((byteAt(1) << 24) >>> 0) + (byteAt(2) << 16) + (byteAt(3) << 8) + byteAt(4);
+  return { value, special: false, next: pos + 5 };
+}
+
+/** Where one RDB string (plain, int-encoded or LZF) starting at `pos` ends. */
+function rdbStringEnd(s: string, pos: number): number | null {
+  const len = rdbLength(s, pos);
+  if (len === null) return null;
+  if (!len.special) return len.next + len.value;
+  if (len.value <= 2) return len.next + (1 << len.value);
+  const compressed = rdbLength(s, len.next);
+  const plain = compressed === null ? null : rdbLength(s, compressed.next);
+  return compressed === null || plain === null ? null : plain.next + compressed.value;
+}
+
+const LRU_CYCLE = 2n ** 24n;
+
+/** Beyond this, a deadline can only come from an absolute EXAT/PXAT: it must be exact. */
+const RELATIVE_DEADLINE_MAX = 2n ** 53n;
+
+function withinTolerance(name: string, aikv: string, redis: string, tolerance: number): boolean {
   const a = parseRaw(aikv);
   const r = parseRaw(redis);
   if (a.type !== ':' || r.type !== ':') return false;
-  const x = Number(a.head);
-  const y = Number(r.head);
+  const x = BigInt(a.head);
+  const y = BigInt(r.head);
   // -1 (no deadline) and -2 (no key) are exact answers, never approximations.
-  if (x < 0 || y < 0) return x === y;
-  return Math.abs(x - y) <= tolerance;
+  if (x < 0n || y < 0n) return x === y;
+  if (name.endsWith('expiretime') && (x > RELATIVE_DEADLINE_MAX || y > RELATIVE_DEADLINE_MAX)) {
+    return false;
+  }
+  const diff = x > y ? x - y : y - x;
+  // Idle times live on Redis's 24-bit LRU clock: 2^24 - 1 seconds is one tick from 0.
+  if (name === 'object|idletime' && LRU_CYCLE - diff <= BigInt(tolerance)) return true;
+  return diff <= BigInt(tolerance);
 }
 
 function sortedItems(node: RawNode): string {
@@ -315,12 +439,24 @@ export class DiffRun {
     return this.history.length;
   }
 
-  /** Sends argv to both servers; throws a Mismatch unless the replies agree. */
-  async check(argv: readonly string[]): Promise<Replies> {
-    const replies = await this.clients.both(argv);
+  /**
+   * Sends argv to both servers; throws a Mismatch unless the replies agree or the
+   * caller's `tolerate` accepts the difference (a known, reported gap).
+   */
+  async check(argv: readonly string[], tolerate?: (r: Replies) => boolean): Promise<Replies> {
+    let replies: Replies;
+    try {
+      replies = await this.clients.both(argv);
+    } catch (err) {
+      // No reply (a hang or a crash) is a finding too, with the history that led to it.
+      this.history.push({ argv, aikv: `(no reply: ${(err as Error).message})`, redis: '?' });
+      throw new Mismatch(this.describe());
+    }
     this.history.push({ argv, ...replies });
-    if (!sameReply(argv, replies.aikv, replies.redis)) throw new Mismatch(this.describe());
-    return replies;
+    if (sameReply(argv, replies.aikv, replies.redis) || tolerate?.(replies) === true) {
+      return replies;
+    }
+    throw new Mismatch(this.describe());
   }
 
   /** The seed, the disagreement, the last commands, and a file with the whole history. */
@@ -339,7 +475,8 @@ export class DiffRun {
     ].join('\n');
   }
 
-  private saveHistory(): string {
+  /** Writes the whole history (one JSON object per command) and returns the file. */
+  saveHistory(): string {
     const dir = join(tmpdir(), 'aikv-diff');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${this.label.replace(/[^\w-]+/g, '_')}-seed${this.seed}.jsonl`);
@@ -354,6 +491,15 @@ export function show(raw: string): string {
 
 export function showArgv(argv: readonly string[]): string {
   return argv.map((a) => show(a)).join(' ');
+}
+
+/** An unexpected error, with the end of what each server logged (a crash shows there). */
+function withServerOutput(err: unknown, pair: ServerPair): Error {
+  const tail = (s: string): string => s.slice(-2000);
+  return new Error(
+    `${(err as Error).message}\naikv output:\n${tail(pair.aikv.output())}` +
+      `\nredis output:\n${tail(pair.redis.output())}`,
+  );
 }
 
 export interface RunOptions<S> {
@@ -380,8 +526,10 @@ export async function runSeeds<S>(options: RunOptions<S>): Promise<void> {
       const run = new DiffRun(options.label, seed, clients);
       const state = options.prepare(run);
       while (run.length < options.config.commands) await options.step(run, state);
+      // DIFF_SAVE=1 keeps every run's history, to review what the generators cover.
+      if (process.env['DIFF_SAVE'] === '1') run.saveHistory();
     } catch (err) {
-      if (!(err instanceof Mismatch)) throw err;
+      if (!(err instanceof Mismatch)) throw withServerOutput(err, options.pair);
       failures.push(err.message);
     } finally {
       clients.close();
