@@ -13,6 +13,14 @@ import { crc64, writeCrc64LE } from '../util/crc64.js';
 import { lzfCompress, lzfDecompress } from '../util/lzf.js';
 import { parseInt64 } from '../util/numbers.js';
 import { typeOf, type TypeName, type Value } from './value.js';
+import { loadHash, writeHash } from './hash-rdb.js';
+import type { HashValue } from './hash.js';
+import { loadList, writeList } from './list-rdb.js';
+import type { ListValue } from './list.js';
+import { loadSet, writeSet } from './set-rdb.js';
+import type { SetValue } from './set.js';
+import { loadZSet, writeZSet } from './zset-rdb.js';
+import type { ZSetValue } from './zset.js';
 
 /** The RDB version of redis 7.0, written in every DUMP footer. */
 export const RDB_VERSION = 10;
@@ -263,11 +271,35 @@ export class RdbReader {
   }
 }
 
+/** The settings that choose a loaded value's encoding (set-max-intset-entries, ...). */
+export interface LoadSettings {
+  number(name: string): number;
+}
+
+type Loader = (r: RdbReader, rdbType: number, settings: LoadSettings) => Value;
+
 /** How each RDB object type byte decodes; `load` is absent while AiKv lacks the type. */
 interface ObjectType {
   readonly type: TypeName;
-  readonly load?: (r: RdbReader) => Value;
+  readonly load?: Loader;
 }
+
+const loadHashObject: Loader = (r, rdbType, settings) =>
+  loadHash(r, rdbType, {
+    maxListpackEntries: settings.number('hash-max-listpack-entries'),
+    maxListpackValue: settings.number('hash-max-listpack-value'),
+  });
+
+const loadZSetObject: Loader = (r, rdbType, settings) =>
+  loadZSet(r, rdbType, {
+    entries: settings.number('zset-max-listpack-entries'),
+    value: settings.number('zset-max-listpack-value'),
+  });
+
+const loadListObject: Loader = (r, rdbType) => loadList(r, rdbType);
+
+const loadSetObject: Loader = (r, rdbType, settings) =>
+  loadSet(r, rdbType, settings.number('set-max-intset-entries'));
 
 /**
  * Every object type byte Redis 7.0 writes or still reads. Module types (6, 7) are
@@ -275,21 +307,21 @@ interface ObjectType {
  */
 const OBJECT_TYPES: ReadonlyMap<number, ObjectType> = new Map<number, ObjectType>([
   [RdbType.STRING, { type: 'string', load: (r) => r.string() }],
-  [RdbType.LIST, { type: 'list' }],
-  [RdbType.SET, { type: 'set' }],
-  [RdbType.ZSET, { type: 'zset' }],
-  [RdbType.HASH, { type: 'hash' }],
-  [RdbType.ZSET_2, { type: 'zset' }],
-  [RdbType.HASH_ZIPMAP, { type: 'hash' }],
-  [RdbType.LIST_ZIPLIST, { type: 'list' }],
-  [RdbType.SET_INTSET, { type: 'set' }],
-  [RdbType.ZSET_ZIPLIST, { type: 'zset' }],
-  [RdbType.HASH_ZIPLIST, { type: 'hash' }],
-  [RdbType.LIST_QUICKLIST, { type: 'list' }],
+  [RdbType.LIST, { type: 'list', load: loadListObject }],
+  [RdbType.SET, { type: 'set', load: loadSetObject }],
+  [RdbType.ZSET, { type: 'zset', load: loadZSetObject }],
+  [RdbType.HASH, { type: 'hash', load: loadHashObject }],
+  [RdbType.ZSET_2, { type: 'zset', load: loadZSetObject }],
+  [RdbType.HASH_ZIPMAP, { type: 'hash', load: loadHashObject }],
+  [RdbType.LIST_ZIPLIST, { type: 'list', load: loadListObject }],
+  [RdbType.SET_INTSET, { type: 'set', load: loadSetObject }],
+  [RdbType.ZSET_ZIPLIST, { type: 'zset', load: loadZSetObject }],
+  [RdbType.HASH_ZIPLIST, { type: 'hash', load: loadHashObject }],
+  [RdbType.LIST_QUICKLIST, { type: 'list', load: loadListObject }],
   [RdbType.STREAM_LISTPACKS, { type: 'stream' }],
-  [RdbType.HASH_LISTPACK, { type: 'hash' }],
-  [RdbType.ZSET_LISTPACK, { type: 'zset' }],
-  [RdbType.LIST_QUICKLIST_2, { type: 'list' }],
+  [RdbType.HASH_LISTPACK, { type: 'hash', load: loadHashObject }],
+  [RdbType.ZSET_LISTPACK, { type: 'zset', load: loadZSetObject }],
+  [RdbType.LIST_QUICKLIST_2, { type: 'list', load: loadListObject }],
   [RdbType.STREAM_LISTPACKS_2, { type: 'stream' }],
 ]);
 
@@ -304,21 +336,32 @@ export function writeObject(w: RdbWriter, value: Value): boolean {
     return true;
   }
   switch (value.type) {
-    // Each collection family adds its case: type byte by encoding, then its payload.
+    case 'list':
+      writeList(w, value as ListValue);
+      return true;
+    case 'set':
+      writeSet(w, value as SetValue);
+      return true;
+    case 'hash':
+      writeHash(w, value as HashValue);
+      return true;
+    case 'zset':
+      writeZSet(w, value as ZSetValue);
+      return true;
     default:
       return false;
   }
 }
 
 /** rdbLoadObjectType + rdbLoadObject. Throws RdbDecodeError. */
-export function readObject(r: RdbReader): Value {
+export function readObject(r: RdbReader, settings: LoadSettings): Value {
   const rdbType = r.byte();
   const objectType = OBJECT_TYPES.get(rdbType);
   if (objectType === undefined) return corrupt();
   if (objectType.load === undefined) {
     throw new RdbDecodeError({ kind: 'unsupported', rdbType, type: objectType.type });
   }
-  return objectType.load(r);
+  return objectType.load(r, rdbType, settings);
 }
 
 /** createDumpPayload: the object, then the RDB version and the CRC-64, little-endian. */
@@ -350,11 +393,11 @@ export function verifyDumpPayload(payload: Uint8Array): boolean {
  * the object is read from the whole payload, footer included, and bytes after the
  * object are ignored: the CRC has already vouched for them.
  */
-export function decodeDumpPayload(payload: string): DecodeResult {
+export function decodeDumpPayload(payload: string, settings: LoadSettings): DecodeResult {
   const bytes = Buffer.from(payload, 'latin1');
   if (!verifyDumpPayload(bytes)) return { ok: false, error: CHECKSUM };
   try {
-    return { ok: true, value: readObject(new RdbReader(bytes)) };
+    return { ok: true, value: readObject(new RdbReader(bytes), settings) };
   } catch (e) {
     if (e instanceof RdbDecodeError) return { ok: false, error: e.detail };
     throw e;
