@@ -6,6 +6,7 @@ import { connectionCommands } from './connection.js';
 import { dumpCommands } from './dump.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
+import { memoryCommands } from './memory.js';
 import { listCommands } from './lists.js';
 import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
@@ -30,6 +31,7 @@ export const FAMILIES: readonly (readonly CommandSpec[])[] = [
   serverCommands,
   scriptingCommands,
   transactionCommands,
+  memoryCommands,
 ];
 
 export type Lookup =

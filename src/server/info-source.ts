@@ -61,7 +61,7 @@ export function buildInfo(server: NodeServer, sections: readonly string[]): stri
       maxClients: config.number('maxclients'),
       recentMaxInputBuffer: 0,
       recentMaxOutputBuffer: 0,
-      blocked: 0,
+      blocked: server.blocked.count,
       tracking: 0,
       inTimeoutTable: 0,
     },
