@@ -32,6 +32,20 @@ interface Options {
   againstRedis: boolean;
 }
 
+/** The collection benchmarks: `--collections` runs these instead of --tests. */
+const COLLECTION_TESTS = [
+  'lpush',
+  'rpop',
+  'lrange_100',
+  'lrange_600',
+  'sadd',
+  'spop',
+  'hset',
+  'zadd',
+  'zrangebyscore',
+  'zpopmin',
+];
+
 /** Minimum aikv/redis throughput ratio per pipeline depth. */
 const TARGETS = new Map([
   [1, 0.9],
@@ -42,6 +56,7 @@ function readOptions(): Options {
   const { values } = parseArgs({
     options: {
       tests: { type: 'string', default: 'set,get,incr,mset' },
+      collections: { type: 'boolean', default: false },
       pipelines: { type: 'string', default: '1,16' },
       clients: { type: 'string', default: '50' },
       requests: { type: 'string' },
@@ -55,7 +70,7 @@ function readOptions(): Options {
   });
   const list = (s: string): string[] => s.split(',').filter((x) => x !== '');
   return {
-    tests: list(values.tests),
+    tests: values.collections ? COLLECTION_TESTS : list(values.tests),
     pipelines: list(values.pipelines).map(Number),
     clients: Number(values.clients),
     requests: values.requests === undefined ? undefined : Number(values.requests),

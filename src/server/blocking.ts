@@ -18,6 +18,12 @@ interface Parked {
 export interface BlockingHost {
   /** Runs the parked command again, as a new entry; it may park again. */
   retry(conn: Connection, argv: string[], reply: (r: Reply) => void): void;
+  /**
+   * Whether `key` now holds a value the parked command pops from (a list for BLPOP):
+   * a key that became ready and then turned into another type leaves its waiters
+   * blocked, as in Redis.
+   */
+  servable(argv: readonly string[], db: number, key: string): boolean;
 }
 
 const TIMER_MAX_MS = 2 ** 31 - 1;
@@ -102,6 +108,8 @@ export class BlockedClients {
       const waiters = [...(this.byKey.get(s as string) ?? [])];
       for (const parked of waiters) {
         if (!this.byConn.has(parked.conn.id)) continue;
+        const key = (s as string).slice((s as string).indexOf('\u0000') + 1);
+        if (!this.host.servable(parked.argv, parked.db, key)) continue;
         this.unpark(parked);
         this.retrying = parked.seq;
         try {
@@ -112,6 +120,14 @@ export class BlockedClients {
       }
     }
     this.serving = false;
+  }
+
+  /** SWAPDB, FLUSHDB: every waiter on the database gets a look at its keys again. */
+  databaseReplaced(db: number): void {
+    const prefix = `${db}\u0000`;
+    for (const s of this.byKey.keys()) {
+      if (s.startsWith(prefix)) this.signalReady(db, s.slice(prefix.length));
+    }
   }
 
   /** CLIENT UNBLOCK: true when the client was blocked. */

@@ -85,6 +85,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
         const lookup = this.registry.resolve(argv);
         if (lookup.spec !== undefined) this.run(lookup.spec, conn, argv, reply);
       },
+      servable: (argv, db, key) => this.servable(argv, db, key),
     });
     this.transactions = new Transactions({
       keyspace: this.keyspace,
@@ -92,7 +93,17 @@ export class NodeServer implements ConnectionHost, NodeServices {
       now: () => this.now(),
       execute: (conn, queue) => this.executeQueue(conn, queue),
     });
-    this.keyspace.listen(this.transactions);
+    this.keyspace.listen({
+      modified: (db, key) => {
+        this.transactions.modified(db, key);
+        // Redis signals a key ready whenever one is added (dbAdd): RENAME, RESTORE, ...
+        this.blocked.signalReady(db.id, key);
+      },
+      replacing: (db, replacement) => {
+        this.transactions.replacing(db, replacement);
+        this.blocked.databaseReplaced(db.id);
+      },
+    });
     this.machine = new StateMachine(this.keyspace, this.registry, deps.config, {
       onReady: (db, key) => this.blocked.signalReady(db, key),
     });
@@ -180,6 +191,20 @@ export class NodeServer implements ConnectionHost, NodeServices {
     if (keepAliveSeconds > 0) socket.setKeepAlive(true, keepAliveSeconds * 1000);
     const conn = new Connection(this.nextClientId++, socket, this);
     this.connections.set(conn.id, conn);
+  }
+
+  /** The type a blocking command pops from, by its ACL category (list, sortedset, stream). */
+  private servable(argv: readonly string[], db: number, key: string): boolean {
+    const lookup = this.registry.resolve(argv);
+    const acl = lookup.spec?.acl ?? [];
+    const entry = this.keyspace.db(db).get(key, this.now());
+    if (entry === undefined || typeof entry.value === 'string') return false;
+    const type = entry.value.type;
+    return (
+      (type === 'list' && acl.includes('list')) ||
+      (type === 'zset' && acl.includes('sortedset')) ||
+      (type === 'stream' && acl.includes('stream'))
+    );
   }
 
   private debugAllowed(conn: Connection): boolean {
