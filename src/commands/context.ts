@@ -16,6 +16,24 @@ export type ExpiredKeyHook = (db: number, key: string) => void;
 /** Receives key events from command execution (WATCH, blocked clients). */
 export type KeyEventHook = (db: number, key: string) => void;
 
+/** How a context runs: fixed per kind of execution, so one object serves many commands. */
+export interface ExecOptions {
+  /** True for a write being applied; false for a read on the node's own state. */
+  readonly applying: boolean;
+  /** True where the reply goes back to a client (the proposer, or a read). */
+  readonly proposer: boolean;
+  /** CLIENT NO-TOUCH: reads leave access times alone. */
+  readonly noTouch?: boolean;
+  readonly onExpiredRead?: ExpiredKeyHook;
+  /**
+   * Whether a blocking command may answer a BlockRequest: true for a client's own
+   * command, false inside MULTI or a script, where blocking commands never block.
+   */
+  readonly canBlock?: boolean;
+  /** Redis's signalKeyAsReady: clients blocked on the key may now be served. */
+  readonly onReady?: KeyEventHook;
+}
+
 /**
  * Everything a data command may use. For a write it is built from the log entry
  * (`now` = entry time, `rng` seeded by the entry), so applying an entry is a pure
@@ -33,22 +51,7 @@ export class ExecContext {
     readonly now: number,
     private readonly seed: number,
     readonly settings: ExecSettings,
-    readonly options: {
-      /** True for a write being applied; false for a read on the node's own state. */
-      readonly applying: boolean;
-      /** True where the reply goes back to a client (the proposer, or a read). */
-      readonly proposer: boolean;
-      /** CLIENT NO-TOUCH: reads leave access times alone. */
-      readonly noTouch?: boolean;
-      readonly onExpiredRead?: ExpiredKeyHook;
-      /**
-       * Whether a blocking command may answer a BlockRequest: true for a client's own
-       * command, false inside MULTI or a script, where blocking commands never block.
-       */
-      readonly canBlock?: boolean;
-      /** Redis's signalKeyAsReady: clients blocked on the key may now be served. */
-      readonly onReady?: KeyEventHook;
-    },
+    readonly options: ExecOptions,
   ) {
     this.lruClock = Math.floor(now / 1000);
   }

@@ -1,4 +1,9 @@
-import { ExecContext, type ExecSettings, type KeyEventHook } from '../commands/context.js';
+import {
+  ExecContext,
+  type ExecOptions,
+  type ExecSettings,
+  type KeyEventHook,
+} from '../commands/context.js';
 import { isBlockRequest, type BlockRequest } from '../commands/spec.js';
 import type { Registry } from '../commands/registry.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
@@ -15,7 +20,14 @@ export class StateMachine {
     private readonly settings: ExecSettings,
     /** Key events of applied commands, for the node's WATCH and blocked clients. */
     private readonly events: { onReady?: KeyEventHook } = {},
-  ) {}
+  ) {
+    // One options object per (proposer, canBlock): applying an entry allocates no more.
+    this.options = [false, true].flatMap((proposer) =>
+      [false, true].map((canBlock) => ({ applying: true, proposer, canBlock, ...events })),
+    );
+  }
+
+  private readonly options: readonly ExecOptions[];
 
   /** Applies one entry; the reply matters only where `proposer` is true. */
   apply(entry: LogEntry, proposer: boolean): Reply | BlockRequest {
@@ -56,13 +68,8 @@ export class StateMachine {
     if (lookup.error) return lookup.error;
     const handler = lookup.spec.data;
     if (handler === undefined) return error(`ERR '${lookup.spec.name}' cannot be replicated`);
-    const ctx = new ExecContext(this.keyspace, db, time, seed, this.settings, {
-      applying: true,
-      proposer,
-      canBlock,
-      ...this.events,
-    });
-    return handler(ctx, argv);
+    const options = this.options[(proposer ? 2 : 0) + (canBlock ? 1 : 0)] as ExecOptions;
+    return handler(new ExecContext(this.keyspace, db, time, seed, this.settings, options), argv);
   }
 
   private applyExpire(entry: ExpireEntry): Reply {

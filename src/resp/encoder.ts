@@ -5,6 +5,7 @@
  * arrays of them) allocate nothing per reply.
  */
 import type { Reply } from './reply.js';
+import { formatDouble17g } from '../util/numbers.js';
 
 export type Protocol = 2 | 3;
 
@@ -234,58 +235,4 @@ function trimLineEnd(s: string): string {
   let end = s.length;
   for (let c = s.charCodeAt(end - 1); c === CR || c === LF; c = s.charCodeAt(end - 1)) end--;
   return end === s.length ? s : s.slice(0, end);
-}
-
-/**
- * printf("%.17g", d) as glibc prints it, which is how Redis 7.0 formats doubles in
- * replies. "%.17g": 17 significant digits, exponent form when the exponent is below -4
- * or at least 17, trailing zeros dropped. Infinities are spelled as Redis spells them.
- */
-function formatDouble17g(d: number): string {
-  if (d !== d) return 'nan';
-  if (d === Infinity) return 'inf';
-  if (d === -Infinity) return '-inf';
-  if (d === 0) return 1 / d < 0 ? '-0' : '0';
-  const sign = d < 0 ? '-' : '';
-  const a = Math.abs(d);
-  // A safe integer has at most 16 digits, which String() prints exactly, as %.17g does.
-  if (Number.isSafeInteger(a)) return sign + String(a);
-  const exp = a.toExponential(16);
-  const e = exp.indexOf('e');
-  let digits = exp.charAt(0) + exp.slice(2, e);
-  if (roundsTieDown(a, digits)) {
-    digits = digits.slice(0, 16) + String.fromCharCode(digits.charCodeAt(16) - 1);
-  }
-  return sign + layoutG(digits, Number(exp.slice(e + 1)));
-}
-
-/**
- * toExponential rounds an exact tie up; glibc rounds it to even. A tie needs the exact
- * decimal value of `a` to have exactly 18 significant digits ending in 5, which is only
- * possible for a = N / 2^k with 1 <= k <= 25 and 1e-8 <= a < 1e17 (N * 5^k < 1e18).
- * `digits` are the 17 digits toExponential produced (rounded up on a tie).
- */
-function roundsTieDown(a: number, digits: string): boolean {
-  // Rounding an even 17th digit up made it odd: the cheap test that rules out most values.
-  if ((digits.charCodeAt(16) & 1) === 0) return false;
-  if (a < 1e-8 || a >= 1e17 || !Number.isInteger(a * 2 ** 25)) return false;
-  const exact = (BigInt(a * 2 ** 25) * 5n ** 25n).toString().replace(/0+$/, '');
-  if (exact.length !== 18 || !exact.endsWith('5')) return false;
-  // Half-even rounds down when the 17th digit is even; toExponential added one to it.
-  return (exact.charCodeAt(16) & 1) === 0 && digits.charCodeAt(16) === exact.charCodeAt(16) + 1;
-}
-
-/** %g layout of 17 significant `digits` with decimal exponent x. */
-function layoutG(digits: string, x: number): string {
-  let end = digits.length;
-  while (end > 1 && digits.charCodeAt(end - 1) === 48) end--;
-  const d = digits.slice(0, end);
-  if (x < -4 || x >= 17) {
-    const mantissa = d.length > 1 ? d.charAt(0) + '.' + d.slice(1) : d;
-    const abs = Math.abs(x);
-    return `${mantissa}e${x < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
-  }
-  if (x < 0) return '0.' + '0'.repeat(-x - 1) + d;
-  if (d.length <= x + 1) return d + '0'.repeat(x + 1 - d.length);
-  return d.slice(0, x + 1) + '.' + d.slice(x + 1);
 }

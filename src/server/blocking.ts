@@ -92,6 +92,7 @@ export class BlockedClients {
 
   /** An applied write made a key poppable; waiters are served once this turn's apply ends. */
   signalReady(db: number, key: string): void {
+    if (this.byKey.size === 0) return;
     const s = slot(db, key);
     if (!this.byKey.has(s)) return;
     this.ready.add(s);

@@ -1,5 +1,5 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import { ExecContext, type ExecSettings } from '../commands/context.js';
+import { ExecContext, type ExecOptions, type ExecSettings } from '../commands/context.js';
 import type {
   ConfigApi,
   NodeContext,
@@ -139,9 +139,24 @@ export class NodeServer implements ConnectionHost, NodeServices {
     return this.deps.config.number('client-query-buffer-limit');
   }
 
+  /**
+   * The wall clock, read once per event-loop callback, as Redis caches its clock per
+   * command: a pipeline of many commands costs one clock read, not several each.
+   */
   now(): number {
-    return this.deps.now();
+    if (!this.clockFresh) {
+      this.clockMs = this.deps.now();
+      this.clockFresh = true;
+      queueMicrotask(this.staleClock);
+    }
+    return this.clockMs;
   }
+
+  private clockMs = 0;
+  private clockFresh = false;
+  private readonly staleClock = (): void => {
+    this.clockFresh = false;
+  };
 
   /** Starts listening on every `bind` address at `port`. */
   async listen(): Promise<void> {
@@ -360,26 +375,31 @@ export class NodeServer implements ConnectionHost, NodeServices {
 
   /** The leader's clock for entries: monotonic, so deadlines never go backwards. */
   private entryTime(): number {
-    const now = this.deps.now();
+    const now = this.now();
     if (now > this.lastEntryTime) this.lastEntryTime = now;
     return this.lastEntryTime;
   }
 
   readContext(session: Session): ExecContext {
+    const options = session.noTouch ? this.readOptionsNoTouch : this.readOptions;
+    const now = this.now();
     return new ExecContext(
       this.keyspace,
       session.db,
-      this.deps.now(),
+      now,
       this.deps.random32(),
       this.deps.config,
-      {
-        applying: false,
-        proposer: true,
-        noTouch: session.noTouch,
-        onExpiredRead: (db, key) => this.expiry.noteExpired(db, key),
-      },
+      options,
     );
   }
+
+  /** Read contexts share these, so a read allocates only its context. */
+  private readonly readOptions: ExecOptions = {
+    applying: false,
+    proposer: true,
+    onExpiredRead: (db, key) => this.expiry.noteExpired(db, key),
+  };
+  private readonly readOptionsNoTouch: ExecOptions = { ...this.readOptions, noTouch: true };
 
   private nodeContext(conn: Connection): NodeContext {
     return { session: conn, node: this, read: this.readContext(conn) };
@@ -403,7 +423,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
   }
 
   private cron(): void {
-    const now = this.deps.now();
+    const now = this.now();
     this.stats.sampleOps(now);
     this.expiry.cycle(now);
     this.closeIdleClients(now);
