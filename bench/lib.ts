@@ -3,7 +3,7 @@
 // Every child is killed and every temp dir removed on exit, error or Ctrl-C.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, createConnection } from 'node:net';
+import { createServer, createConnection, type Socket } from 'node:net';
 import { tmpdir, cpus, availableParallelism, loadavg, constants } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -331,4 +331,55 @@ export function barChartSvg(title: string, bars: Bar[]): string {
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';
+}
+
+/**
+ * Sends RESP commands to a server with up to `window` in flight and waits until every
+ * one answered an integer (`:`); any other reply rejects with the command's name.
+ */
+export async function pipelineLoad(
+  port: number,
+  commands: Iterator<string>,
+  what: string,
+  window = 32,
+): Promise<void> {
+  const socket: Socket = await new Promise((resolve, reject) => {
+    const s = createConnection({ port, host: '127.0.0.1' }, () => resolve(s));
+    s.once('error', reject);
+  });
+  let [sent, acked, done, pending] = [0, 0, false, ''];
+  await new Promise<void>((resolve, reject) => {
+    const pump = (): void => {
+      while (!done && sent - acked < window) {
+        const next = commands.next();
+        if (next.done === true) done = true;
+        else {
+          socket.write(Buffer.from(next.value, 'latin1'));
+          sent++;
+        }
+      }
+      if (done && acked === sent) resolve();
+    };
+    socket.on('data', (data: Buffer) => {
+      pending += data.toString('latin1');
+      for (let end = pending.indexOf('\r\n'); end >= 0; end = pending.indexOf('\r\n')) {
+        if (pending.charAt(0) !== ':') {
+          reject(new Error(`${what} replied ${pending.slice(0, end)}`));
+          return;
+        }
+        pending = pending.slice(end + 2);
+        acked++;
+      }
+      pump();
+    });
+    socket.on('error', reject);
+    pump();
+  });
+  socket.destroy();
+}
+
+/** redis-server's used_memory after a short settle. */
+export async function settledUsedMemory(port: number): Promise<number> {
+  await sleep(500);
+  return infoField(await cli(port, 'INFO', 'memory'), 'used_memory');
 }

@@ -6,19 +6,25 @@
 // measured by the growth of INFO used_memory. Keys created here are deleted afterwards.
 //
 //   npm run build && node dist/bench/memory-hash.js [--port 7412] [--fields 1000000]
-import { createConnection, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Db } from '../src/keyspace/db.js';
 import { HashValue, type HashLimits } from '../src/keyspace/hash.js';
-import { cli, formatMiB, formatNumber, infoField, runMain, sleep, textTable } from './lib.js';
+import {
+  cli,
+  formatMiB,
+  formatNumber,
+  pipelineLoad,
+  runMain,
+  settledUsedMemory,
+  textTable,
+} from './lib.js';
 
 /** AiKv's memory may be at most this multiple of redis's used_memory (the issue's bar). */
 const TARGET_RATIO = 2;
 const LIMITS: HashLimits = { maxListpackEntries: 512, maxListpackValue: 64 };
 const PAIRS_PER_COMMAND = 100;
-const WINDOW = 32;
 const SMALL_FIELDS = 10;
 
 setFlagsFromString('--expose-gc');
@@ -107,49 +113,13 @@ function* commands(scenario: Scenario): Generator<string> {
 }
 
 async function loadRedis(port: number, scenario: Scenario): Promise<void> {
-  const socket: Socket = await new Promise((resolve, reject) => {
-    const s = createConnection({ port, host: '127.0.0.1' }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const source = commands(scenario);
-  let [sent, acked, done, pending] = [0, 0, false, ''];
-  await new Promise<void>((resolve, reject) => {
-    const pump = (): void => {
-      while (!done && sent - acked < WINDOW) {
-        const next = source.next();
-        if (next.done === true) done = true;
-        else {
-          socket.write(Buffer.from(next.value, 'latin1'));
-          sent++;
-        }
-      }
-      if (done && acked === sent) resolve();
-    };
-    socket.on('data', (data) => {
-      pending += data.toString('latin1');
-      for (let end = pending.indexOf('\r\n'); end >= 0; end = pending.indexOf('\r\n')) {
-        if (pending.charAt(0) !== ':')
-          return reject(new Error(`HSET replied ${pending.slice(0, end)}`));
-        pending = pending.slice(end + 2);
-        acked++;
-      }
-      pump();
-    });
-    socket.on('error', reject);
-    pump();
-  });
-  socket.destroy();
-}
-
-async function usedMemory(port: number): Promise<number> {
-  await sleep(500);
-  return infoField(await cli(port, 'INFO', 'memory'), 'used_memory');
+  await pipelineLoad(port, commands(scenario), 'HSET');
 }
 
 async function measureRedis(port: number, scenario: Scenario): Promise<number> {
-  const before = await usedMemory(port);
+  const before = await settledUsedMemory(port);
   await loadRedis(port, scenario);
-  const after = await usedMemory(port);
+  const after = await settledUsedMemory(port);
   const pattern = scenario.triples(0)[0].startsWith('bench:h:') ? 'bench:h:*' : 'bench:big';
   await cli(
     port,

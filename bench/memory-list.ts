@@ -7,18 +7,24 @@
 // Keys created there are deleted afterwards.
 //
 //   npm run build && node dist/bench/memory-list.js [--port 7411] [--elements 1000000]
-import { createConnection, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Db } from '../src/keyspace/db.js';
 import { ListValue } from '../src/keyspace/list.js';
-import { cli, formatMiB, formatNumber, infoField, runMain, sleep, textTable } from './lib.js';
+import {
+  cli,
+  formatMiB,
+  formatNumber,
+  pipelineLoad,
+  runMain,
+  settledUsedMemory,
+  textTable,
+} from './lib.js';
 
 /** AiKv's memory may be at most this multiple of redis's used_memory (the issue's bar). */
 const TARGET_RATIO = 2;
 const ELEMENTS_PER_COMMAND = 200;
-const WINDOW = 32;
 const SMALL_LIST = 10;
 
 setFlagsFromString('--expose-gc');
@@ -108,52 +114,13 @@ function* commands(scenario: Scenario): Generator<string> {
 }
 
 async function loadRedis(port: number, scenario: Scenario): Promise<void> {
-  const socket: Socket = await new Promise((resolve, reject) => {
-    const s = createConnection({ port, host: '127.0.0.1' }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const source = commands(scenario);
-  let [sent, acked, done, pending] = [0, 0, false, ''];
-  await new Promise<void>((resolve, reject) => {
-    const pump = (): void => {
-      while (!done && sent - acked < WINDOW) {
-        const next = source.next();
-        if (next.done === true) {
-          done = true;
-        } else {
-          socket.write(Buffer.from(next.value, 'latin1'));
-          sent++;
-        }
-      }
-      if (done && acked === sent) resolve();
-    };
-    socket.on('data', (data) => {
-      pending += data.toString('latin1');
-      for (let end = pending.indexOf('\r\n'); end >= 0; end = pending.indexOf('\r\n')) {
-        if (pending.charAt(0) !== ':') {
-          reject(new Error(`RPUSH replied ${pending.slice(0, end)}`));
-          return;
-        }
-        pending = pending.slice(end + 2);
-        acked++;
-      }
-      pump();
-    });
-    socket.on('error', reject);
-    pump();
-  });
-  socket.destroy();
-}
-
-async function usedMemory(port: number): Promise<number> {
-  await sleep(500);
-  return infoField(await cli(port, 'INFO', 'memory'), 'used_memory');
+  await pipelineLoad(port, commands(scenario), 'RPUSH');
 }
 
 async function measureRedis(port: number, scenario: Scenario): Promise<number> {
-  const before = await usedMemory(port);
+  const before = await settledUsedMemory(port);
   await loadRedis(port, scenario);
-  const after = await usedMemory(port);
+  const after = await settledUsedMemory(port);
   const script = "for _,k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end";
   await cli(port, 'EVAL', script, '0', scenario.keyPattern);
   return after - before;
