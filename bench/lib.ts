@@ -7,6 +7,8 @@ import { createServer, createConnection, type Socket } from 'node:net';
 import { tmpdir, cpus, availableParallelism, loadavg, constants } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** The repository root (this file runs from dist/bench/). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -387,4 +389,20 @@ export async function pipelineLoad(
 export async function settledUsedMemory(port: number): Promise<number> {
   await sleep(500);
   return infoField(await cli(port, 'INFO', 'memory'), 'used_memory');
+}
+
+export interface Usage {
+  heap: number;
+  rss: number;
+}
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** Heap in use and RSS after two full collections: what a structure really keeps. */
+export function settledUsage(): Usage {
+  collectGarbage();
+  collectGarbage();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, rss: m.rss };
 }

@@ -7,8 +7,6 @@
 //
 //   npm run build && node dist/bench/memory-hash.js [--port 7412] [--fields 1000000]
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Db } from '../src/keyspace/db.js';
 import { HashValue, type HashLimits } from '../src/keyspace/hash.js';
 import {
@@ -17,7 +15,9 @@ import {
   formatNumber,
   pipelineLoad,
   runMain,
+  settledUsage,
   settledUsedMemory,
+  type Usage,
   textTable,
 } from './lib.js';
 
@@ -26,9 +26,6 @@ const TARGET_RATIO = 2;
 const LIMITS: HashLimits = { maxListpackEntries: 512, maxListpackValue: 64 };
 const PAIRS_PER_COMMAND = 100;
 const SMALL_FIELDS = 10;
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 const pad12 = (i: number): string => String(i).padStart(12, '0');
 /** 16-byte strings made the way the server makes argv: a copy out of a Buffer. */
@@ -64,21 +61,9 @@ function smallHashes(fields: number): Scenario {
   };
 }
 
-interface Usage {
-  heap: number;
-  rss: number;
-}
-
-function usage(): Usage {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return { heap: m.heapUsed, rss: m.rss };
-}
-
 /** Builds the scenario in a Db as the server would, and returns the memory it took. */
 function measureAikv(scenario: Scenario): { growth: Usage; keep: Db } {
-  const before = usage();
+  const before = settledUsage();
   const db = new Db(0);
   for (let i = 0; i < scenario.count; i++) {
     const [key, field, value] = scenario.triples(i);
@@ -87,7 +72,7 @@ function measureAikv(scenario: Scenario): { growth: Usage; keep: Db } {
     if (hash !== found) db.set(key, hash, 0);
     hash.set(field, value, LIMITS);
   }
-  const after = usage();
+  const after = settledUsage();
   return { growth: { heap: after.heap - before.heap, rss: after.rss - before.rss }, keep: db };
 }
 

@@ -8,8 +8,6 @@
 //
 //   npm run build && node dist/bench/memory-list.js [--port 7411] [--elements 1000000]
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Db } from '../src/keyspace/db.js';
 import { ListValue } from '../src/keyspace/list.js';
 import {
@@ -18,7 +16,9 @@ import {
   formatNumber,
   pipelineLoad,
   runMain,
+  settledUsage,
   settledUsedMemory,
+  type Usage,
   textTable,
 } from './lib.js';
 
@@ -26,9 +26,6 @@ import {
 const TARGET_RATIO = 2;
 const ELEMENTS_PER_COMMAND = 200;
 const SMALL_LIST = 10;
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 /** A string made the way the server makes argv: a copy out of a Buffer. */
 const text = (s: string): string => {
@@ -66,20 +63,8 @@ const scenarios = (n: number): Scenario[] => [
   },
 ];
 
-interface Usage {
-  heap: number;
-  rss: number;
-}
-
-function usage(): Usage {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return { heap: m.heapUsed, rss: m.rss };
-}
-
 function measureAikv(scenario: Scenario): { growth: Usage; keep: Db } {
-  const before = usage();
+  const before = settledUsage();
   const db = new Db(0);
   for (let i = 0; i < scenario.count; i++) {
     const [key, element] = scenario.pair(i);
@@ -88,7 +73,7 @@ function measureAikv(scenario: Scenario): { growth: Usage; keep: Db } {
     if (list !== found) db.set(key, list, 0);
     list.pushTail(element);
   }
-  const after = usage();
+  const after = settledUsage();
   return { growth: { heap: after.heap - before.heap, rss: after.rss - before.rss }, keep: db };
 }
 

@@ -15,6 +15,8 @@
  * Arguments come out as latin1 strings (one char per byte), binary-safe.
  */
 
+import { splitArgs } from '../util/split-args.js';
+
 /** Redis's PROTO_INLINE_MAX_SIZE: longest inline request or length line. */
 export const INLINE_MAX_BYTES = 64 * 1024;
 /** Redis's PROTO_MBULK_BIG_ARG: bulks at least this long get an exactly sized buffer. */
@@ -337,102 +339,3 @@ function beyondInt64(buf: Buffer, start: number, negative: boolean): boolean {
 }
 
 /** isspace() in the C locale: the whitespace that separates arguments. */
-function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
-}
-
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-
-/**
- * Redis's sdssplitargs: arguments separated by whitespace; "double quotes" with C
- * escapes (\n \r \t \b \a, \xHH, any other char stands for itself) and 'single quotes'
- * with only \'. A quoted part ends its argument and must be followed by whitespace or
- * the end. An unquoted argument ends only at space, \t, \r or \n (not \v or \f, which
- * only separate arguments when they lead). The line ends at a NUL, as a C string does.
- * Returns null on unbalanced quotes or a closing quote followed by other text.
- */
-export function splitArgs(line: string): string[] | null {
-  const nul = line.indexOf('\0');
-  const text = nul === -1 ? line : line.slice(0, nul);
-  const out: string[] = [];
-  let i = 0;
-  while (i !== -1) {
-    while (i < text.length && isSpace(text.charCodeAt(i))) i++;
-    if (i >= text.length) return out;
-    i = readArg(text, i, out);
-  }
-  return null;
-}
-
-/** Reads one argument from `start` into out; returns the index after it, or -1 on a quote error. */
-function readArg(text: string, start: number, out: string[]): number {
-  for (let i = start; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 13 || c === 10) {
-      out.push(text.slice(start, i));
-      return i + 1;
-    }
-    if (c === 34 || c === 39) return readQuoted(text, i + 1, c, text.slice(start, i), out);
-  }
-  out.push(text.slice(start));
-  return text.length;
-}
-
-function readQuoted(
-  text: string,
-  start: number,
-  quote: number,
-  prefix: string,
-  out: string[],
-): number {
-  let arg = prefix;
-  let run = start;
-  let i = start;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c === quote) {
-      if (i + 1 < text.length && !isSpace(text.charCodeAt(i + 1))) return -1;
-      out.push(arg + text.slice(run, i));
-      return i + 1;
-    }
-    const escape = c === 92 /* \ */ ? readEscape(text, i, quote) : null;
-    if (escape === null) {
-      i++;
-      continue;
-    }
-    arg += text.slice(run, i) + escape.char;
-    i += escape.length;
-    run = i;
-  }
-  return -1;
-}
-
-const C_ESCAPES = new Map([
-  [110, '\n'],
-  [114, '\r'],
-  [116, '\t'],
-  [98, '\b'],
-  [97, '\x07'],
-]);
-
-/** The escape at text[i] (a backslash) inside quotes, or null when it is a plain char. */
-function readEscape(
-  text: string,
-  i: number,
-  quote: number,
-): { char: string; length: number } | null {
-  const next = text.charCodeAt(i + 1);
-  if (quote === 39) return next === 39 ? { char: "'", length: 2 } : null;
-  if (next === 120 /* x */) {
-    const hi = hexDigit(text.charCodeAt(i + 2));
-    const lo = hexDigit(text.charCodeAt(i + 3));
-    if (hi >= 0 && lo >= 0) return { char: String.fromCharCode(hi * 16 + lo), length: 4 };
-  }
-  if (i + 1 >= text.length) return null;
-  return { char: C_ESCAPES.get(next) ?? String.fromCharCode(next), length: 2 };
-}
