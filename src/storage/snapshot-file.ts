@@ -1,0 +1,400 @@
+/**
+ * Snapshot files, one per group (the newest; older ones are deleted), in `<dir>/snap`.
+ *
+ * A file is written as a stream of chunks into a temp file, then footer, fdatasync, close,
+ * rename onto its final name and a sync of the folder: after a crash either the old file or
+ * the complete new one is there. Layout (little-endian):
+ *
+ *   header: magic "AIKS" u32, format version u32, group u32, meta length u32, meta
+ *   data:   the snapshot's bytes, as produced
+ *   footer: data length u64, crc32 of header + data u32, magic "AIKE" u32
+ *
+ * The reader streams the data back in chunks and checks the CRC when it reaches the end:
+ * a consumer must discard what it read if the last read fails.
+ */
+import { crc32 } from 'node:zlib';
+import { Reader, Writer, readSnapshotMeta, writeSnapshotMeta } from '../raft/codec.js';
+import type { GroupId, Snapshot, SnapshotMeta } from '../raft/types.js';
+import { joinPath, series, type Done, type Fd, type FileSystem } from './file-system.js';
+
+export const SNAPSHOT_FORMAT_VERSION = 1;
+const HEADER_MAGIC = 0x534b4941; // "AIKS"
+const FOOTER_MAGIC = 0x454b4941; // "AIKE"
+const FIXED_HEADER_BYTES = 16;
+const FOOTER_BYTES = 16;
+const NAME = /^([0-9a-f]{8})-([0-9a-f]{16})-([0-9a-f]{16})\.snap$/;
+const TEMP_SUFFIX = '.tmp';
+
+/** A snapshot file that is missing its parts, fails its checksum or is not one at all. */
+export class SnapshotFileError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`snapshot: ${file}: ${reason}`);
+  }
+}
+
+export interface SnapshotFileInfo {
+  readonly path: string;
+  readonly group: GroupId;
+  readonly index: number;
+  readonly term: number;
+}
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, '0');
+}
+
+export function snapshotFileName(group: GroupId, index: number, term: number): string {
+  return `${hex(group, 8)}-${hex(index, 16)}-${hex(term, 16)}.snap`;
+}
+
+export class SnapshotFiles {
+  readonly dir: string;
+
+  /** Opens `<nodeDir>/snap`, removing temp files a crash left and all but each group's newest. */
+  constructor(
+    private readonly fs: FileSystem,
+    nodeDir: string,
+  ) {
+    this.dir = joinPath(nodeDir, 'snap');
+    fs.mkdir(this.dir);
+    for (const name of fs.readdir(this.dir)) {
+      if (name.endsWith(TEMP_SUFFIX)) fs.unlink(joinPath(this.dir, name));
+    }
+    for (const info of this.list()) this.prune(info);
+  }
+
+  /** Every snapshot file, by group then index. */
+  list(): SnapshotFileInfo[] {
+    const out: SnapshotFileInfo[] = [];
+    for (const name of this.fs.readdir(this.dir)) {
+      const m = NAME.exec(name);
+      if (m === null) continue;
+      const field = (i: number): number => parseInt(m[i] as string, 16);
+      out.push({
+        path: joinPath(this.dir, name),
+        group: field(1),
+        index: field(2),
+        term: field(3),
+      });
+    }
+    return out.sort((a, b) => a.group - b.group || a.index - b.index);
+  }
+
+  /** The group's newest snapshot file, or null. */
+  latest(group: GroupId): SnapshotFileInfo | null {
+    let best: SnapshotFileInfo | null = null;
+    for (const info of this.list()) {
+      if (info.group === group && (best === null || info.index > best.index)) best = info;
+    }
+    return best;
+  }
+
+  /** Starts writing a snapshot file for `meta`; the data follows in chunks. */
+  create(group: GroupId, meta: SnapshotMeta): SnapshotWriter {
+    const info = {
+      path: joinPath(this.dir, snapshotFileName(group, meta.index, meta.term)),
+      group,
+      index: meta.index,
+      term: meta.term,
+    };
+    return new SnapshotWriter(this.fs, info, meta, () => this.prune(info));
+  }
+
+  /** Opens a snapshot file for streaming; its header and footer are checked first. */
+  open(path: string, done: (err: Error | null, reader: SnapshotReader | null) => void): void {
+    SnapshotReader.open(this.fs, path, done);
+  }
+
+  /** Deletes the group's files older than `keep`. */
+  private prune(keep: SnapshotFileInfo): void {
+    for (const info of this.list()) {
+      if (info.group === keep.group && info.index < keep.index) this.fs.unlink(info.path);
+    }
+  }
+}
+
+/** Writes one snapshot file; call write/finish one at a time, each after the last's done. */
+export class SnapshotWriter {
+  private readonly fd: Fd;
+  private readonly tempPath: string;
+  private header: Uint8Array | null;
+  private crc = 0;
+  private dataBytes = 0;
+  private busy = false;
+
+  constructor(
+    private readonly fs: FileSystem,
+    readonly info: SnapshotFileInfo,
+    meta: SnapshotMeta,
+    private readonly onFinished: () => void,
+  ) {
+    this.tempPath = info.path + TEMP_SUFFIX;
+    this.fd = fs.open(this.tempPath, 'truncate');
+    const metaBytes = new Writer(64);
+    writeSnapshotMeta(metaBytes, meta);
+    const w = new Writer(FIXED_HEADER_BYTES + metaBytes.length);
+    w.u32(HEADER_MAGIC)
+      .u32(SNAPSHOT_FORMAT_VERSION)
+      .u32(info.group)
+      .bytesField(metaBytes.written());
+    this.header = w.finish();
+    this.crc = crc32(this.header);
+  }
+
+  /** Appends a chunk of data; `chunk` must not change until `done`. */
+  write(chunk: Uint8Array, done: Done): void {
+    this.enter();
+    this.crc = crc32(chunk, this.crc);
+    this.dataBytes += chunk.length;
+    series(
+      [(next) => this.writeHeader(next), (next) => this.fs.append(this.fd, chunk, next)],
+      (err) => this.leave(done, err),
+    );
+  }
+
+  /** Footer, fdatasync, close, rename into place, sync the folder; then older files go. */
+  finish(done: (err: Error | null, info: SnapshotFileInfo | null) => void): void {
+    this.enter();
+    const dir = this.info.path.slice(0, this.info.path.lastIndexOf('/'));
+    series(
+      [
+        (next) => this.writeHeader(next),
+        (next) => this.fs.append(this.fd, this.footer(), next),
+        (next) => this.fs.fdatasync(this.fd, next),
+        (next) => this.fs.close(this.fd, next),
+        (next) => next(attempt(() => this.fs.rename(this.tempPath, this.info.path))),
+        (next) => this.fs.syncDir(dir, next),
+        (next) => next(attempt(this.onFinished)),
+      ],
+      (err) => this.leave((e) => done(e, e === null ? this.info : null), err),
+    );
+  }
+
+  /** Gives up: closes and removes the temp file. */
+  abort(done: Done): void {
+    this.fs.close(this.fd, (err) => {
+      const unlinkErr = attempt(() => this.fs.unlink(this.tempPath));
+      done(err ?? unlinkErr);
+    });
+  }
+
+  private writeHeader(next: Done): void {
+    const header = this.header;
+    if (header === null) return next(null);
+    this.header = null;
+    this.fs.append(this.fd, header, next);
+  }
+
+  private footer(): Uint8Array {
+    return new Writer(FOOTER_BYTES).u64(this.dataBytes).u32(this.crc).u32(FOOTER_MAGIC).finish();
+  }
+
+  private enter(): void {
+    if (this.busy) throw new Error('snapshot: a write is already in progress');
+    this.busy = true;
+  }
+
+  private leave(done: Done, err: Error | null): void {
+    this.busy = false;
+    done(err);
+  }
+}
+
+function attempt(fn: () => void): Error | null {
+  try {
+    fn();
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** Streams a snapshot file's data back; checks the CRC when the last chunk is read. */
+export class SnapshotReader {
+  private position: number;
+  private crc: number;
+  private remaining: number;
+
+  private constructor(
+    private readonly fs: FileSystem,
+    readonly path: string,
+    private readonly fd: Fd,
+    readonly group: GroupId,
+    readonly meta: SnapshotMeta,
+    private readonly header: { bytes: number; crc: number; dataBytes: number; fileCrc: number },
+  ) {
+    this.position = header.bytes;
+    this.crc = header.crc;
+    this.remaining = header.dataBytes;
+  }
+
+  get dataBytes(): number {
+    return this.header.dataBytes;
+  }
+
+  static open(
+    fs: FileSystem,
+    path: string,
+    done: (err: Error | null, reader: SnapshotReader | null) => void,
+  ): void {
+    const size = fs.stat(path)?.size;
+    if (size === undefined) return done(new SnapshotFileError(path, 'no such file'), null);
+    let fd: Fd;
+    try {
+      fd = fs.open(path, 'read');
+    } catch (err) {
+      return done(err instanceof Error ? err : new Error(String(err)), null);
+    }
+    readHead(fs, fd, path, size, (err, head) => {
+      if (err !== null || head === null) {
+        return fs.close(fd, () => done(err ?? new SnapshotFileError(path, 'unreadable'), null));
+      }
+      const { group, meta, ...layout } = head;
+      done(null, new SnapshotReader(fs, path, fd, group, meta, layout));
+    });
+  }
+
+  /** The next chunk of at most `maxBytes`, or null at the end (after the CRC matched). */
+  next(maxBytes: number, done: (err: Error | null, chunk: Uint8Array | null) => void): void {
+    if (this.remaining === 0) {
+      return done(this.crc === this.header.fileCrc ? null : this.error('checksum mismatch'), null);
+    }
+    const length = Math.min(maxBytes, this.remaining);
+    this.fs.read(this.fd, this.position, length, (err, bytes) => {
+      if (err !== null) return done(err, null);
+      if (bytes.length !== length) {
+        return done(this.error('file shorter than its footer says'), null);
+      }
+      this.position += length;
+      this.remaining -= length;
+      this.crc = crc32(bytes, this.crc);
+      if (this.remaining === 0 && this.crc !== this.header.fileCrc) {
+        return done(this.error('checksum mismatch'), null);
+      }
+      done(null, bytes);
+    });
+  }
+
+  close(done: Done): void {
+    this.fs.close(this.fd, done);
+  }
+
+  /** Reads the whole data, chunk by chunk, into `onChunk`; closes the file at the end. */
+  readAll(chunkBytes: number, onChunk: (chunk: Uint8Array) => void, done: Done): void {
+    const step = (): void => {
+      this.next(chunkBytes, (err, chunk) => {
+        if (err !== null || chunk === null) return this.close((closeErr) => done(err ?? closeErr));
+        onChunk(chunk);
+        step();
+      });
+    };
+    step();
+  }
+
+  private error(reason: string): SnapshotFileError {
+    return new SnapshotFileError(this.path, reason);
+  }
+}
+
+interface Head {
+  group: GroupId;
+  meta: SnapshotMeta;
+  bytes: number;
+  crc: number;
+  dataBytes: number;
+  fileCrc: number;
+}
+
+/** Reads and checks the header and footer; the data length must fill the space between. */
+function readHead(
+  fs: FileSystem,
+  fd: Fd,
+  path: string,
+  size: number,
+  done: (err: Error | null, head: Head | null) => void,
+): void {
+  const fail = (reason: string): void => done(new SnapshotFileError(path, reason), null);
+  if (size < FIXED_HEADER_BYTES + FOOTER_BYTES) return fail('too short to be a snapshot file');
+  fs.read(fd, 0, FIXED_HEADER_BYTES, (err, fixed) => {
+    if (err !== null) return done(err, null);
+    const header = parse(() => parseFixedHeader(fixed));
+    if (typeof header === 'string') return fail(header);
+    const headerBytes = FIXED_HEADER_BYTES + header.metaBytes;
+    if (headerBytes + FOOTER_BYTES > size) return fail('header runs past the end of the file');
+    fs.read(fd, FIXED_HEADER_BYTES, header.metaBytes, (err2, metaBytes) => {
+      if (err2 !== null) return done(err2, null);
+      fs.read(fd, size - FOOTER_BYTES, FOOTER_BYTES, (err3, footerBytes) => {
+        if (err3 !== null) return done(err3, null);
+        const footer = parse(() => parseFooter(footerBytes));
+        if (typeof footer === 'string') return fail(footer);
+        if (headerBytes + footer.dataBytes + FOOTER_BYTES !== size) {
+          return fail('data length mismatch');
+        }
+        const meta = parse(() => decodeMeta(metaBytes));
+        if (typeof meta === 'string') return fail(`undecodable snapshot metadata: ${meta}`);
+        const crc = crc32(metaBytes, crc32(fixed));
+        done(null, { group: header.group, meta, bytes: headerBytes, crc, ...footer });
+      });
+    });
+  });
+}
+
+function parseFixedHeader(bytes: Uint8Array): { group: GroupId; metaBytes: number } | string {
+  const r = new Reader(bytes);
+  if (r.u32() !== HEADER_MAGIC) return 'not a snapshot file (bad magic)';
+  const version = r.u32();
+  if (version !== SNAPSHOT_FORMAT_VERSION) return `unsupported format version ${version}`;
+  return { group: r.u32(), metaBytes: r.u32() };
+}
+
+function parseFooter(bytes: Uint8Array): { dataBytes: number; fileCrc: number } | string {
+  const r = new Reader(bytes, 12);
+  if (r.u32() !== FOOTER_MAGIC) return 'missing footer (incomplete file)';
+  r.offset = 0;
+  return { dataBytes: r.u64(), fileCrc: r.u32() };
+}
+
+/** Runs a parser whose malformed input throws; the error becomes a reason string. */
+function parse<T>(fn: () => T | string): T | string {
+  try {
+    return fn();
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+function decodeMeta(bytes: Uint8Array): SnapshotMeta {
+  const r = new Reader(bytes);
+  const meta = readSnapshotMeta(r);
+  r.end();
+  return meta;
+}
+
+/**
+ * Reads a whole snapshot file at once and checks it: for start-up, and for a leader that
+ * must hand Raft a snapshot to send. Throws SnapshotFileError naming the file.
+ */
+export function readSnapshotFile(fs: FileSystem, path: string): Snapshot {
+  const bytes = fs.readFile(path);
+  const fail = (reason: string): never => {
+    throw new SnapshotFileError(path, reason);
+  };
+  if (bytes.length < FIXED_HEADER_BYTES + FOOTER_BYTES) fail('too short to be a snapshot file');
+  const header = parse(() => parseFixedHeader(bytes.subarray(0, FIXED_HEADER_BYTES)));
+  if (typeof header === 'string') return fail(header);
+  const headerBytes = FIXED_HEADER_BYTES + header.metaBytes;
+  const footer = parse(() => parseFooter(bytes.subarray(bytes.length - FOOTER_BYTES)));
+  if (typeof footer === 'string') return fail(footer);
+  if (headerBytes + footer.dataBytes + FOOTER_BYTES !== bytes.length) {
+    return fail('data length mismatch');
+  }
+  const meta = parse(() => decodeMeta(bytes.subarray(FIXED_HEADER_BYTES, headerBytes)));
+  if (typeof meta === 'string') return fail(`undecodable snapshot metadata: ${meta}`);
+  if (crc32(bytes.subarray(0, headerBytes + footer.dataBytes)) !== footer.fileCrc) {
+    fail('checksum mismatch');
+  }
+  return { meta, data: bytes.subarray(headerBytes, headerBytes + footer.dataBytes) };
+}
