@@ -1,0 +1,476 @@
+/**
+ * The Raft groups of one node, driven together: one timer ticks them all, every group
+ * with work hands its Ready over in the same event-loop turn, and the whole batch is
+ * made durable with one log write and one fsync before any of its messages leave the
+ * node (the rule written on Ready). Proposals are tracked from `propose` to the apply
+ * that answers them; linearizable reads wait for a read index to be applied.
+ *
+ * Production and the simulator drive this same code: the log store, the message sender,
+ * the deferral of work to a later turn and randomness are all passed in.
+ */
+import { RawNode, type RaftConfig } from '../raft/raw-node.js';
+import { decodeConfChange } from '../raft/codec.js';
+import type { LogStorage } from '../raft/log-storage.js';
+import {
+  ConfChangeType,
+  EntryType,
+  type ConfChange,
+  type ConfState,
+  type Entry,
+  type GroupId,
+  type HardState,
+  type Message,
+  type NodeId,
+  type Ready,
+  type Snapshot,
+} from '../raft/types.js';
+
+/** The node's durable Raft state: the write-ahead log of storage/, or the simulator's. */
+export interface RaftStore {
+  log(group: GroupId): LogStorage;
+  save(
+    group: GroupId,
+    update: { hardState?: HardState; entries?: readonly Entry[]; snapshot?: Snapshot },
+  ): void;
+  /** Makes everything saved so far durable; one write and one fsync for all groups. */
+  flush(done: (err: Error | null) => void): void;
+  /** The state machine has a snapshot at `snapshot.meta.index`: the log before it may go. */
+  compact(group: GroupId, snapshot: Snapshot): void;
+}
+
+export interface MessageSender {
+  send(messages: readonly Message[]): void;
+  /** Called once per batch, after all of its sends. */
+  flush?(): void;
+}
+
+/** The replicated state of one group, as the application defines it. */
+export interface GroupApplier {
+  /** Applies one committed proposal; the result goes to the proposer's callback. */
+  apply(index: number, payload: Uint8Array): unknown;
+  /** An image of the state after the last applied entry. */
+  snapshot(): Uint8Array;
+  /** Replaces the state with a snapshot's. */
+  restore(snapshot: Snapshot): void;
+  onConfChange?(cc: ConfChange, cs: ConfState): void;
+}
+
+export type ProposalFailure = 'dropped' | 'timeout' | 'superseded' | 'leader-changed';
+
+/** `ok`: applied, with the applier's result; otherwise why it did not (or may not) apply. */
+export type ProposalOutcome =
+  | { readonly ok: true; readonly value: unknown; readonly index: number }
+  | { readonly ok: false; readonly failure: ProposalFailure };
+
+export interface MultiRaftOptions {
+  readonly id: NodeId;
+  readonly store: RaftStore;
+  readonly sender: MessageSender;
+  /** Runs `fn` in a later event-loop turn (setImmediate, or the simulator's queue). */
+  readonly defer: (fn: () => void) => void;
+  readonly random: (n: number) => number;
+  /** Raft settings shared by every group. */
+  readonly raft: Omit<RaftConfig, 'id' | 'group' | 'storage' | 'random' | 'applied'>;
+  /** Ticks a proposal or read may wait before it fails with `timeout`. */
+  readonly requestTimeoutTicks: number;
+  /** Entries applied after the last snapshot before the next one is taken. */
+  readonly snapshotEntries: number;
+  /** A storage failure: the node must stop, as it can no longer promise durability. */
+  readonly onFatal: (err: Error) => void;
+  readonly logger?: (level: 'debug' | 'info' | 'warn', message: string) => void;
+}
+
+const HEADER_BYTES = 16;
+
+interface PendingProposal {
+  readonly done: (outcome: ProposalOutcome) => void;
+  readonly deadline: number;
+  index: number;
+}
+
+interface PendingRead {
+  readonly done: (err: ProposalFailure | null) => void;
+  readonly deadline: number;
+  index: number;
+}
+
+/**
+ * Every proposal carries a 16-byte header naming its proposer (node id, incarnation,
+ * sequence number): an entry that applies on the proposer answers its callback, and an
+ * entry of someone else applied at the index the proposal took proves that it lost.
+ * The incarnation keeps a restarted node from mistaking its old entries for new ones.
+ */
+function frame(node: NodeId, incarnation: number, seq: number, payload: Uint8Array): Uint8Array {
+  const data = new Uint8Array(HEADER_BYTES + payload.length);
+  const view = new DataView(data.buffer);
+  view.setUint32(0, node % 0x1_0000_0000, true);
+  view.setUint32(4, Math.floor(node / 0x1_0000_0000), true);
+  view.setUint32(8, incarnation, true);
+  view.setUint32(12, seq, true);
+  data.set(payload, HEADER_BYTES);
+  return data;
+}
+
+export class RaftGroup {
+  readonly node: RawNode;
+  private readonly proposals = new Map<number, PendingProposal>();
+  private readonly proposalAt = new Map<number, number>();
+  private readonly reads = new Map<number, PendingRead>();
+  private readonly readsByIndex: PendingRead[] = [];
+  private seq = 0;
+  private readSeq = 0;
+  applied: number;
+  private appliedTerm: number;
+  private snapshotIndex: number;
+  private snapshotDue = false;
+  confState: ConfState;
+  leader: NodeId = 0;
+  term = 0;
+
+  constructor(
+    readonly id: GroupId,
+    private readonly host: MultiRaft,
+    private readonly applier: GroupApplier,
+    storage: LogStorage,
+  ) {
+    const { confState } = storage.initialState();
+    this.confState = confState;
+    this.snapshotIndex = storage.firstIndex() - 1;
+    this.applied = this.snapshotIndex;
+    this.appliedTerm = storage.term(this.snapshotIndex);
+    if (this.snapshotIndex > 0) applier.restore(storage.snapshot());
+    const o = host.options;
+    this.node = new RawNode({
+      ...o.raft,
+      id: o.id,
+      group: id,
+      storage,
+      random: o.random,
+      applied: this.applied,
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.leader === this.host.options.id;
+  }
+
+  /** Proposes a payload; `done` runs once it applied here or cannot be known to. */
+  propose(payload: Uint8Array, done: (outcome: ProposalOutcome) => void): void {
+    const seq = (this.seq = (this.seq + 1) >>> 0);
+    const o = this.host.options;
+    if (!this.node.propose(frame(o.id, this.host.incarnation, seq, payload))) {
+      done({ ok: false, failure: 'dropped' });
+      return;
+    }
+    this.proposals.set(seq, { done, deadline: this.host.ticks + o.requestTimeoutTicks, index: 0 });
+    this.host.touch(this);
+  }
+
+  /** Calls `done(null)` once a read served now from this replica is linearizable. */
+  read(done: (err: ProposalFailure | null) => void): void {
+    const seq = (this.readSeq = (this.readSeq + 1) >>> 0);
+    const ctx = new Uint8Array(4);
+    new DataView(ctx.buffer).setUint32(0, seq, true);
+    const deadline = this.host.ticks + this.host.options.requestTimeoutTicks;
+    this.reads.set(seq, { done, deadline, index: 0 });
+    this.node.readIndex(ctx);
+    this.host.touch(this);
+  }
+
+  proposeConfChange(cc: ConfChange): boolean {
+    const ok = this.node.proposeConfChange(cc);
+    this.host.touch(this);
+    return ok;
+  }
+
+  transferLeader(to: NodeId): void {
+    this.node.transferLeader(to);
+    this.host.touch(this);
+  }
+
+  /** Hands what a Ready asks to persist to the store (durable at the next flush). */
+  persist(rd: Ready): void {
+    const update: { hardState?: HardState; entries?: readonly Entry[]; snapshot?: Snapshot } = {};
+    if (rd.hardState !== null) update.hardState = rd.hardState;
+    if (rd.entries.length > 0) {
+      update.entries = rd.entries;
+      this.noteProposalIndices(rd.entries);
+    }
+    if (rd.snapshot !== null) update.snapshot = rd.snapshot;
+    if (rd.hardState !== null || rd.entries.length > 0 || rd.snapshot !== null) {
+      this.host.options.store.save(this.id, update);
+    }
+  }
+
+  /** After the Ready is durable: apply, answer, advance. */
+  complete(rd: Ready): void {
+    if (rd.softState !== null) this.onSoftState(rd.softState.lead);
+    if (rd.hardState !== null) this.term = rd.hardState.term;
+    if (rd.snapshot !== null) this.restore(rd.snapshot);
+    for (const e of rd.committedEntries) this.applyEntry(e);
+    for (const rs of rd.readStates) this.onReadState(rs.index, rs.context);
+    this.serveReads();
+    this.node.advance(rd);
+    this.maybeSnapshot();
+  }
+
+  private noteProposalIndices(entries: readonly Entry[]): void {
+    for (const e of entries) {
+      const seq = this.ownSeq(e);
+      if (seq < 0) continue;
+      const p = this.proposals.get(seq);
+      if (p === undefined) continue;
+      p.index = e.index;
+      this.proposalAt.set(e.index, seq);
+    }
+  }
+
+  /** The sequence number of a proposal this incarnation of this node made, or -1. */
+  private ownSeq(e: Entry): number {
+    if (e.type !== EntryType.Normal || e.data.length < HEADER_BYTES) return -1;
+    const view = new DataView(e.data.buffer, e.data.byteOffset, HEADER_BYTES);
+    const node = view.getUint32(0, true) + view.getUint32(4, true) * 0x1_0000_0000;
+    if (node !== this.host.options.id || view.getUint32(8, true) !== this.host.incarnation) {
+      return -1;
+    }
+    return view.getUint32(12, true);
+  }
+
+  private applyEntry(e: Entry): void {
+    if (e.index <= this.applied) return;
+    this.applied = e.index;
+    this.appliedTerm = e.term;
+    if (e.type === EntryType.ConfChange) {
+      this.applyConfChange(e);
+      return;
+    }
+    this.failSupersededAt(e);
+    if (e.data.length < HEADER_BYTES) return;
+    const value = this.applier.apply(e.index, e.data.subarray(HEADER_BYTES));
+    const seq = this.ownSeq(e);
+    const p = seq < 0 ? undefined : this.proposals.get(seq);
+    if (p === undefined) return;
+    this.proposals.delete(seq);
+    this.proposalAt.delete(p.index);
+    p.done({ ok: true, value, index: e.index });
+  }
+
+  /** A proposal that took index i loses when another entry is applied there. */
+  private failSupersededAt(e: Entry): void {
+    const seq = this.proposalAt.get(e.index);
+    if (seq === undefined || seq === this.ownSeq(e)) return;
+    this.proposalAt.delete(e.index);
+    const p = this.proposals.get(seq);
+    if (p === undefined || p.index !== e.index) return;
+    this.proposals.delete(seq);
+    p.done({ ok: false, failure: 'superseded' });
+  }
+
+  private applyConfChange(e: Entry): void {
+    const cc = decodeConfChange(e.data);
+    this.confState = this.node.applyConfChange(cc);
+    this.applier.onConfChange?.(cc, this.confState);
+    // A node added after a compaction can only start from a snapshot that names it.
+    const adds = cc.changes.some((c) => c.type !== ConfChangeType.RemoveNode);
+    if (adds && this.snapshotIndex > 0) this.snapshotDue = true;
+  }
+
+  private restore(snapshot: Snapshot): void {
+    this.applier.restore(snapshot);
+    this.applied = snapshot.meta.index;
+    this.appliedTerm = snapshot.meta.term;
+    this.snapshotIndex = snapshot.meta.index;
+    this.confState = snapshot.meta.confState;
+  }
+
+  private onSoftState(lead: NodeId): void {
+    if (lead === this.leader) return;
+    this.leader = lead;
+    // A read index requested from the old leader will never come back.
+    for (const [seq, r] of this.reads) {
+      if (r.index !== 0) continue;
+      this.reads.delete(seq);
+      r.done('leader-changed');
+    }
+  }
+
+  private onReadState(index: number, context: Uint8Array): void {
+    if (context.length !== 4) return;
+    const seq = new DataView(context.buffer, context.byteOffset, 4).getUint32(0, true);
+    const r = this.reads.get(seq);
+    if (r === undefined) return;
+    r.index = index;
+    this.reads.delete(seq);
+    this.readsByIndex.push(r);
+  }
+
+  private serveReads(): void {
+    let kept = 0;
+    for (const r of this.readsByIndex) {
+      if (r.index <= this.applied) r.done(null);
+      else this.readsByIndex[kept++] = r;
+    }
+    this.readsByIndex.length = kept;
+  }
+
+  private maybeSnapshot(): void {
+    const every = this.host.options.snapshotEntries;
+    const due = this.snapshotDue || (every > 0 && this.applied - this.snapshotIndex >= every);
+    if (!due || this.applied === this.snapshotIndex) return;
+    this.snapshotDue = false;
+    const snapshot: Snapshot = {
+      meta: { index: this.applied, term: this.appliedTerm, confState: this.confState },
+      data: this.applier.snapshot(),
+    };
+    this.snapshotIndex = this.applied;
+    this.host.options.store.compact(this.id, snapshot);
+  }
+
+  /** Fails what has waited past its deadline. */
+  expire(now: number): void {
+    // Deadlines grow with insertion order: the first one still in time ends the sweep.
+    for (const [seq, p] of this.proposals) {
+      if (p.deadline > now) break;
+      this.proposals.delete(seq);
+      if (p.index !== 0) this.proposalAt.delete(p.index);
+      p.done({ ok: false, failure: 'timeout' });
+    }
+    for (const [seq, r] of this.reads) {
+      if (r.deadline > now) break;
+      this.reads.delete(seq);
+      r.done('timeout');
+    }
+  }
+}
+
+export class MultiRaft {
+  readonly groups = new Map<GroupId, RaftGroup>();
+  /** Distinguishes this run's proposals from a previous run's still in the log. */
+  readonly incarnation: number;
+  ticks = 0;
+  private readonly dirty = new Set<RaftGroup>();
+  private scheduled = false;
+  private flushing = false;
+  private stopped = false;
+
+  constructor(readonly options: MultiRaftOptions) {
+    this.incarnation = options.random(0x1_0000_0000);
+  }
+
+  /** Opens a group from its stored state; `bootstrap` makes a new group of these voters. */
+  openGroup(id: GroupId, applier: GroupApplier, bootstrap?: readonly NodeId[]): RaftGroup {
+    if (this.groups.has(id)) throw new Error(`group ${id} is already open`);
+    const storage = this.options.store.log(id);
+    const group = new RaftGroup(id, this, applier, storage);
+    if (bootstrap !== undefined && storage.lastIndex() === 0) group.node.bootstrap(bootstrap);
+    this.groups.set(id, group);
+    this.touch(group);
+    return group;
+  }
+
+  group(id: GroupId): RaftGroup | undefined {
+    return this.groups.get(id);
+  }
+
+  /** One tick of every group: the node's single timer calls this. */
+  tick(): void {
+    this.ticks++;
+    for (const g of this.groups.values()) {
+      g.node.tick();
+      g.expire(this.ticks);
+      this.dirty.add(g);
+    }
+    this.kick();
+  }
+
+  /** Messages from peers, from the transport. */
+  receive(messages: readonly Message[]): void {
+    for (const m of messages) {
+      const g = this.groups.get(m.group);
+      if (g === undefined) continue;
+      try {
+        g.node.step(m);
+      } catch (err) {
+        this.options.logger?.('debug', `group ${m.group}: ${(err as Error).message}`);
+      }
+      this.dirty.add(g);
+    }
+    this.kick();
+  }
+
+  reportUnreachable(peer: NodeId): void {
+    for (const g of this.groups.values()) g.node.reportUnreachable(peer);
+  }
+
+  reportSnapshot(peer: NodeId, group: GroupId, ok: boolean): void {
+    const g = this.groups.get(group);
+    if (g === undefined) return;
+    g.node.reportSnapshot(peer, ok);
+    this.touch(g);
+  }
+
+  /** Stops processing; pending work is dropped (the process is going away). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  touch(g: RaftGroup): void {
+    this.dirty.add(g);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.scheduled || this.flushing || this.stopped) return;
+    this.scheduled = true;
+    this.options.defer(() => this.process());
+  }
+
+  /**
+   * Collects every group's Ready and persists the batch; a batch that must be durable
+   * before its messages leave waits for one flush, one that need not completes at once,
+   * and either way the groups it woke (a leader's own acknowledgement, say) go next.
+   */
+  private process(): void {
+    this.scheduled = false;
+    while (!this.flushing && !this.stopped) {
+      const batch: [RaftGroup, Ready][] = [];
+      let mustSync = false;
+      for (const g of this.dirty) {
+        if (!g.node.hasReady()) continue;
+        const rd = g.node.ready();
+        g.persist(rd);
+        mustSync ||= rd.mustSync || rd.snapshot !== null;
+        batch.push([g, rd]);
+      }
+      this.dirty.clear();
+      if (batch.length === 0) return;
+      if (mustSync) this.flush(batch);
+      else this.complete(batch);
+    }
+  }
+
+  private flush(batch: readonly [RaftGroup, Ready][]): void {
+    this.flushing = true;
+    this.options.store.flush((err) => {
+      this.flushing = false;
+      if (this.stopped) return;
+      if (err !== null) {
+        this.stopped = true;
+        this.options.onFatal(err);
+        return;
+      }
+      this.complete(batch);
+      this.process();
+    });
+  }
+
+  private complete(batch: readonly [RaftGroup, Ready][]): void {
+    const { sender } = this.options;
+    for (const [, rd] of batch) if (rd.messages.length > 0) sender.send(rd.messages);
+    sender.flush?.();
+    for (const [g, rd] of batch) {
+      g.complete(rd);
+      this.dirty.add(g);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The RaftStore of a real node: entries and hard state go to the node's write-ahead
+ * log, snapshot data to snapshot files. A snapshot's file is complete and synced before
+ * the log records that refer to it are written, so a restart never finds a snapshot
+ * marker without its data.
+ */
+import type { FileSystem } from '../storage/file-system.js';
+import { readSnapshotFile, SnapshotFiles } from '../storage/snapshot-file.js';
+import { Wal, type SyncPolicy, type WalLogger } from '../storage/wal.js';
+import type { GroupLog } from '../storage/group-log.js';
+import { SnapshotUnavailableError } from '../raft/log-storage.js';
+import type { Entry, GroupId, HardState, Snapshot, SnapshotMeta } from '../raft/types.js';
+import type { RaftStore } from './multi-raft.js';
+
+export interface WalStoreOptions {
+  readonly fs: FileSystem;
+  readonly dir: string;
+  readonly policy: SyncPolicy;
+  readonly now: () => number;
+  readonly segmentBytes?: number;
+  readonly logger?: WalLogger;
+}
+
+type Done = (err: Error | null) => void;
+
+export class WalStore implements RaftStore {
+  readonly wal: Wal;
+  readonly snapshots: SnapshotFiles;
+  /** Snapshot files being written; a flush waits for them. */
+  private writing = 0;
+  private afterWrites: (() => void)[] = [];
+  private failure: Error | null = null;
+  /** Groups taking a snapshot of their own; a second request meanwhile is skipped. */
+  private readonly compacting = new Set<GroupId>();
+  /** The last snapshot read back, for a leader sending it to several followers. */
+  private cached: Snapshot | null = null;
+
+  constructor(private readonly options: WalStoreOptions) {
+    this.snapshots = new SnapshotFiles(options.fs, options.dir);
+    this.wal = Wal.open({
+      fs: options.fs,
+      dir: options.dir,
+      policy: options.policy,
+      now: options.now,
+      snapshotData: (group, meta) => this.snapshotData(group, meta),
+      ...(options.segmentBytes !== undefined ? { segmentBytes: options.segmentBytes } : {}),
+      ...(options.logger !== undefined ? { logger: options.logger } : {}),
+    });
+  }
+
+  log(group: GroupId): GroupLog {
+    return this.wal.group(group);
+  }
+
+  save(
+    group: GroupId,
+    update: { hardState?: HardState; entries?: readonly Entry[]; snapshot?: Snapshot },
+  ): void {
+    if (update.snapshot !== undefined) this.writeSnapshot(group, update.snapshot, () => {});
+    this.wal.save(group, update);
+  }
+
+  flush(done: Done): void {
+    if (this.writing === 0) {
+      this.wal.flush(done);
+      return;
+    }
+    this.afterWrites.push(() => {
+      if (this.failure !== null) done(this.failure);
+      else this.wal.flush(done);
+    });
+  }
+
+  compact(group: GroupId, snapshot: Snapshot): void {
+    if (this.compacting.has(group) || this.failure !== null) return;
+    this.compacting.add(group);
+    this.writeSnapshot(group, snapshot, (err) => {
+      this.compacting.delete(group);
+      if (err !== null) return;
+      this.wal.recordSnapshot(group, snapshot.meta);
+      this.wal.compact(group, snapshot.meta.index);
+    });
+  }
+
+  /** The everysec policy's once-a-second fsync; the node's timer calls it. */
+  syncIfDue(): void {
+    this.wal.syncIfDue();
+  }
+
+  close(done: Done): void {
+    this.wal.close(done);
+  }
+
+  private writeSnapshot(group: GroupId, snapshot: Snapshot, done: Done): void {
+    this.writing++;
+    const writer = this.snapshots.create(group, snapshot.meta);
+    writer.write(snapshot.data, (err) => {
+      if (err !== null) return this.snapshotWritten(err, done);
+      writer.finish((err2) => this.snapshotWritten(err2, done));
+    });
+  }
+
+  private snapshotWritten(err: Error | null, done: Done): void {
+    this.writing--;
+    if (err !== null) {
+      this.failure ??= err;
+      this.options.logger?.('warn', `snapshot file write failed: ${err.message}`);
+    }
+    done(err);
+    if (this.writing > 0) return;
+    const waiting = this.afterWrites;
+    this.afterWrites = [];
+    for (const fn of waiting) fn();
+  }
+
+  private snapshotData(group: GroupId, meta: SnapshotMeta): Uint8Array {
+    const c = this.cached;
+    if (c !== null && c.meta.index === meta.index && c.meta.term === meta.term) return c.data;
+    const info = this.snapshots.latest(group);
+    // The file of a snapshot just received is still being written: Raft retries later.
+    if (info === null || info.index !== meta.index) throw new SnapshotUnavailableError();
+    this.cached = readSnapshotFile(this.options.fs, info.path);
+    return this.cached.data;
+  }
+}
