@@ -130,26 +130,37 @@ function stopChild(child: ChildProcess, dir: string): Promise<void> {
  */
 export const AIKV_NODE_FLAGS = ['--max-semi-space-size=4'];
 
-function commandFor(side: Side, port: number, dir: string): [string, string[]] {
+function commandFor(
+  side: Side,
+  port: number,
+  dir: string,
+  extraArgs: readonly string[],
+): [string, string[]] {
   if (side === 'aikv') {
     const script = join(ROOT, 'bin', 'aikv-server.js');
-    return [process.execPath, [...AIKV_NODE_FLAGS, script, '--port', `${port}`, '--dir', dir]];
+    const args = [...AIKV_NODE_FLAGS, script, '--port', `${port}`, '--dir', dir];
+    return [process.execPath, [...args, ...extraArgs]];
   }
   const args = ['--port', `${port}`, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  return ['redis-server', [...args, '--dir', dir]];
+  return ['redis-server', [...args, '--dir', dir, ...extraArgs]];
 }
 
 /**
  * Starts one server. `as` is what actually runs: 'redis' for both sides in a self-test
- * of the scripts (--against-redis), otherwise the side itself.
+ * of the scripts (--against-redis), otherwise the side itself. `extraArgs` come last and
+ * override the defaults (e.g. `--appendonly yes`).
  */
-export async function startServer(side: Side, as: Side = side): Promise<Server> {
+export async function startServer(
+  side: Side,
+  as: Side = side,
+  extraArgs: readonly string[] = [],
+): Promise<Server> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `aikv-bench-${side}-`));
   tempDirs.add(dir);
   const logPath = join(dir, 'server.log');
   const logFd = openSync(logPath, 'w');
-  const [cmd, args] = commandFor(as, port, dir);
+  const [cmd, args] = commandFor(as, port, dir, extraArgs);
   const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   children.add(child);
@@ -276,7 +287,12 @@ export async function machineLines(): Promise<string[]> {
 
 /** The npm command line that reproduces this run. */
 function commandLine(): string {
-  const script = process.argv[1]?.includes('memory') ? 'bench:memory' : 'bench';
+  const file = process.argv[1] ?? '';
+  const script = file.includes('memory')
+    ? 'bench:memory'
+    : file.includes('raft')
+      ? 'bench:raft'
+      : 'bench';
   const flags = process.argv.slice(2);
   return `npm run ${script}${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`;
 }

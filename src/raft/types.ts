@@ -142,8 +142,12 @@ export interface ReadState {
 /**
  * Everything a RawNode asks of its caller after a step, in this order:
  * 1. persist `snapshot`, `entries` and `hardState` (durably, with fsync, when `mustSync`);
- * 2. only then send `messages` — a vote or an append acknowledgement sent before its
- *    state is durable could be forgotten by a crash and break safety;
+ * 2. only then send the `messages` for which `sentAfterPersist(m)` holds — a vote or an
+ *    append acknowledgement sent before its state is durable could be forgotten by a
+ *    crash and break safety. The others (appends, heartbeats, vote requests, ...) vouch
+ *    for nothing on this node's disk and may leave before step 1 completes: a leader
+ *    writes its log in parallel with replicating it (Raft thesis §10.2.1) and counts
+ *    itself towards a commit only after `advance`;
  * 3. apply `committedEntries` (already durable in a quorum's logs) and serve `readStates`
  *    once the applied index reaches theirs;
  * 4. call `advance(ready)`.
@@ -157,6 +161,15 @@ export interface Ready {
   readonly committedEntries: readonly Entry[];
   readonly messages: readonly Message[];
   readonly mustSync: boolean;
+}
+
+/** True for the messages that vouch for this node's persisted state (see Ready). */
+export function sentAfterPersist(m: Message): boolean {
+  return (
+    m.type === MessageType.AppResp ||
+    m.type === MessageType.VoteResp ||
+    m.type === MessageType.PreVoteResp
+  );
 }
 
 export const EMPTY_HARD_STATE: HardState = { term: 0, vote: NONE, commit: 0 };

@@ -23,6 +23,7 @@ import {
   type NodeId,
   type Ready,
   type Snapshot,
+  sentAfterPersist,
 } from '../raft/types.js';
 
 /** The node's durable Raft state: the write-ahead log of storage/, or the simulator's. */
@@ -202,14 +203,22 @@ export class RaftGroup {
     }
   }
 
-  /** After the Ready is durable: apply, answer, advance. */
-  complete(rd: Ready): void {
+  /**
+   * Applies what a Ready delivers and answers proposers and readers. Committed entries
+   * are durable on a quorum already (a leader counts itself only after its own flush),
+   * so this need not wait for the flush of the Ready's own entries.
+   */
+  applyReady(rd: Ready): void {
     if (rd.softState !== null) this.onSoftState(rd.softState.lead);
     if (rd.hardState !== null) this.term = rd.hardState.term;
     if (rd.snapshot !== null) this.restore(rd.snapshot);
     for (const e of rd.committedEntries) this.applyEntry(e);
     for (const rs of rd.readStates) this.onReadState(rs.index, rs.context);
     this.serveReads();
+  }
+
+  /** Once the Ready is durable and its messages sent. */
+  advance(rd: Ready): void {
     this.node.advance(rd);
     this.maybeSnapshot();
   }
@@ -444,8 +453,14 @@ export class MultiRaft {
       }
       this.dirty.clear();
       if (batch.length === 0) return;
-      if (mustSync) this.flush(batch);
-      else this.complete(batch);
+      if (mustSync) {
+        this.sendEarly(batch);
+        // A snapshot is restored only once its file is durable.
+        for (const [g, rd] of batch) if (rd.snapshot === null) g.applyReady(rd);
+        this.flush(batch);
+      } else {
+        this.complete(batch, false);
+      }
     }
   }
 
@@ -459,17 +474,32 @@ export class MultiRaft {
         this.options.onFatal(err);
         return;
       }
-      this.complete(batch);
+      this.complete(batch, true);
       this.process();
     });
   }
 
-  private complete(batch: readonly [RaftGroup, Ready][]): void {
+  /** Messages that vouch for nothing on our disk leave while it syncs (see Ready). */
+  private sendEarly(batch: readonly [RaftGroup, Ready][]): void {
     const { sender } = this.options;
-    for (const [, rd] of batch) if (rd.messages.length > 0) sender.send(rd.messages);
+    for (const [, rd] of batch) {
+      const early = rd.messages.filter((m) => !sentAfterPersist(m));
+      if (early.length > 0) sender.send(early);
+    }
+    sender.flush?.();
+  }
+
+  /** Sends what is due, applies what was not applied yet, and advances every group. */
+  private complete(batch: readonly [RaftGroup, Ready][], flushed: boolean): void {
+    const { sender } = this.options;
+    for (const [, rd] of batch) {
+      const due = flushed ? rd.messages.filter(sentAfterPersist) : rd.messages;
+      if (due.length > 0) sender.send(due);
+    }
     sender.flush?.();
     for (const [g, rd] of batch) {
-      g.complete(rd);
+      if (!flushed || rd.snapshot !== null) g.applyReady(rd);
+      g.advance(rd);
       this.dirty.add(g);
     }
   }

@@ -1,0 +1,96 @@
+/**
+ * A node's Raft machinery on real I/O: the MultiRaft driver over the write-ahead log in
+ * `dir`, the TCP transport on the bus port, and the one timer that ticks every group
+ * (and runs the everysec fsync).
+ */
+import { randomInt } from 'node:crypto';
+import { MultiRaft } from '../replication/multi-raft.js';
+import { WalStore } from '../replication/wal-store.js';
+import type { RaftConfig } from '../raft/raw-node.js';
+import type { NodeId } from '../raft/types.js';
+import { NodeFileSystem } from '../storage/node-file-system.js';
+import type { SyncPolicy } from '../storage/wal.js';
+import type { PeerAddress } from '../transport/message-transport.js';
+import { TcpTransport } from '../transport/tcp-transport.js';
+
+export interface RaftHostOptions {
+  readonly id: NodeId;
+  readonly clusterId: string;
+  readonly dir: string;
+  readonly policy: SyncPolicy;
+  /** Where this node's transport listens. */
+  readonly bus: PeerAddress;
+  readonly peers: ReadonlyMap<NodeId, PeerAddress>;
+  readonly tickMs: number;
+  readonly raft: Omit<RaftConfig, 'id' | 'group' | 'storage' | 'random' | 'applied'>;
+  readonly requestTimeoutTicks: number;
+  readonly snapshotEntries: number;
+  readonly logger: {
+    info(message: string): void;
+    warn(message: string): void;
+    error(message: string): void;
+  };
+  /** The node can no longer keep its durability promise (a failed fsync, say). */
+  readonly onFatal: (err: Error) => void;
+}
+
+export class RaftHost {
+  private timer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    readonly raft: MultiRaft,
+    readonly store: WalStore,
+    readonly transport: TcpTransport,
+  ) {}
+
+  static async start(o: RaftHostOptions): Promise<RaftHost> {
+    const store = new WalStore({
+      fs: new NodeFileSystem(),
+      dir: o.dir,
+      policy: o.policy,
+      now: () => Date.now(),
+      logger: (level, message) => o.logger[level](message),
+    });
+    let raft: MultiRaft | null = null;
+    const transport = new TcpTransport({
+      nodeId: o.id,
+      clusterId: o.clusterId,
+      host: o.bus.host,
+      port: o.bus.port,
+      logger: o.logger,
+      onMessages: (ms) => raft?.receive(ms),
+      onUnreachable: (peer) => raft?.reportUnreachable(peer),
+      onSnapshotStatus: (peer, group, ok) => raft?.reportSnapshot(peer, group, ok),
+    });
+    await transport.listen();
+    for (const [id, address] of o.peers) transport.setPeer(id, address);
+    raft = new MultiRaft({
+      id: o.id,
+      store,
+      sender: transport,
+      defer: setImmediate,
+      random: (n) => randomInt(n),
+      raft: o.raft,
+      requestTimeoutTicks: o.requestTimeoutTicks,
+      snapshotEntries: o.snapshotEntries,
+      onFatal: o.onFatal,
+      logger: (level, message) => (level === 'debug' ? undefined : o.logger[level](message)),
+    });
+    const host = new RaftHost(raft, store, transport);
+    host.timer = setInterval(() => host.tick(), o.tickMs);
+    return host;
+  }
+
+  private tick(): void {
+    this.raft.tick();
+    this.store.syncIfDue();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.raft.stop();
+    await this.transport.close();
+    await new Promise<void>((resolve) => this.store.close(() => resolve()));
+  }
+}
