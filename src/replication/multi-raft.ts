@@ -134,14 +134,16 @@ export class RaftGroup {
     private readonly applier: GroupApplier,
     storage: LogStorage,
   ) {
-    const { confState } = storage.initialState();
-    this.confState = confState;
-    this.snapshotIndex = storage.firstIndex() - 1;
-    this.applied = this.snapshotIndex;
-    this.appliedTerm = storage.term(this.snapshotIndex);
-    if (this.snapshotIndex > 0) applier.restore(storage.snapshot());
+    this.confState = storage.initialState().confState;
+    const snapshot = storage.snapshot();
+    if (snapshot.meta.index > 0) applier.restore(snapshot);
+    this.snapshotIndex = this.applied = snapshot.meta.index;
+    this.appliedTerm = snapshot.meta.term;
     const o = host.options;
     this.node = new RawNode({
+      // A leader that removed itself would otherwise keep heartbeating while refusing
+      // proposals, and no member would ever campaign.
+      stepDownOnRemoval: true,
       ...o.raft,
       id: o.id,
       group: id,

@@ -33,7 +33,9 @@ export class WalStore implements RaftStore {
   /** Groups taking a snapshot of their own; a second request meanwhile is skipped. */
   private readonly compacting = new Set<GroupId>();
   /** The last snapshot read back, for a leader sending it to several followers. */
-  private cached: Snapshot | null = null;
+  private cached: { group: GroupId; snapshot: Snapshot } | null = null;
+  /** Snapshot files superseded once the next flush makes the log's record durable. */
+  private prunable = new Map<GroupId, number>();
 
   constructor(private readonly options: WalStoreOptions) {
     this.snapshots = new SnapshotFiles(options.fs, options.dir);
@@ -46,6 +48,11 @@ export class WalStore implements RaftStore {
       ...(options.segmentBytes !== undefined ? { segmentBytes: options.segmentBytes } : {}),
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
     });
+    // Files the log does not name are leftovers of a crash (or of superseded snapshots).
+    const groups = new Set(this.snapshots.list().map((info) => info.group));
+    for (const group of groups) {
+      this.snapshots.keepOnly(group, this.wal.group(group).snapshotIndex);
+    }
   }
 
   log(group: GroupId): GroupLog {
@@ -56,18 +63,31 @@ export class WalStore implements RaftStore {
     group: GroupId,
     update: { hardState?: HardState; entries?: readonly Entry[]; snapshot?: Snapshot },
   ): void {
-    if (update.snapshot !== undefined) this.writeSnapshot(group, update.snapshot, () => {});
+    if (update.snapshot !== undefined) {
+      this.writeSnapshot(group, update.snapshot, () => {});
+      this.prunable.set(group, update.snapshot.meta.index);
+    }
     this.wal.save(group, update);
   }
 
   flush(done: Done): void {
     if (this.writing === 0) {
-      this.wal.flush(done);
+      this.flushWal(done);
       return;
     }
     this.afterWrites.push(() => {
       if (this.failure !== null) done(this.failure);
-      else this.wal.flush(done);
+      else this.flushWal(done);
+    });
+  }
+
+  /** Flushes the log; the snapshot files it no longer names go once it is durable. */
+  private flushWal(done: Done): void {
+    const prune = this.prunable;
+    this.prunable = new Map();
+    this.wal.flush((err) => {
+      if (err === null) for (const [group, index] of prune) this.snapshots.keepOnly(group, index);
+      done(err);
     });
   }
 
@@ -77,8 +97,15 @@ export class WalStore implements RaftStore {
     this.writeSnapshot(group, snapshot, (err) => {
       this.compacting.delete(group);
       if (err !== null) return;
+      // A snapshot received from the leader meanwhile is newer: this one is moot.
+      const current = this.wal.group(group).snapshotIndex;
+      if (current >= snapshot.meta.index) {
+        this.prunable.set(group, current);
+        return;
+      }
       this.wal.recordSnapshot(group, snapshot.meta);
       this.wal.compact(group, snapshot.meta.index);
+      this.prunable.set(group, snapshot.meta.index);
     });
   }
 
@@ -115,11 +142,13 @@ export class WalStore implements RaftStore {
 
   private snapshotData(group: GroupId, meta: SnapshotMeta): Uint8Array {
     const c = this.cached;
-    if (c !== null && c.meta.index === meta.index && c.meta.term === meta.term) return c.data;
-    const info = this.snapshots.latest(group);
+    if (c !== null && c.group === group && c.snapshot.meta.index === meta.index) {
+      return c.snapshot.data;
+    }
+    const info = this.snapshots.find(group, meta.index);
     // The file of a snapshot just received is still being written: Raft retries later.
-    if (info === null || info.index !== meta.index) throw new SnapshotUnavailableError();
-    this.cached = readSnapshotFile(this.options.fs, info.path);
-    return this.cached.data;
+    if (info === null) throw new SnapshotUnavailableError();
+    this.cached = { group, snapshot: readSnapshotFile(this.options.fs, info.path) };
+    return this.cached.snapshot.data;
   }
 }

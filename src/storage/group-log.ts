@@ -60,6 +60,11 @@ export class GroupLog implements LogStorage {
     return this.compacted + 1;
   }
 
+  /** The index of the snapshot the log starts after (0 for none). */
+  get snapshotIndex(): number {
+    return this.snapshotMeta.index;
+  }
+
   lastIndex(): number {
     return this.compacted + this.ents.length - this.head;
   }

@@ -1,5 +1,6 @@
 /**
- * Snapshot files, one per group (the newest; older ones are deleted), in `<dir>/snap`.
+ * Snapshot files in `<dir>/snap`, one per group once its owner has pruned the others
+ * (`keepOnly`, after the log durably names the one it needs).
  *
  * A file is written as a stream of chunks into a temp file, then footer, fdatasync, close,
  * rename onto its final name and a sync of the folder: after a crash either the old file or
@@ -53,7 +54,11 @@ export function snapshotFileName(group: GroupId, index: number, term: number): s
 export class SnapshotFiles {
   readonly dir: string;
 
-  /** Opens `<nodeDir>/snap`, removing temp files a crash left and all but each group's newest. */
+  /**
+   * Opens `<nodeDir>/snap`, removing temp files a crash left. Which complete file each
+   * group still needs is the log's to say: the owner calls `keepOnly` once the log names
+   * a snapshot durably (a newer file may exist whose log record was lost in a crash).
+   */
   constructor(
     private readonly fs: FileSystem,
     nodeDir: string,
@@ -63,7 +68,6 @@ export class SnapshotFiles {
     for (const name of fs.readdir(this.dir)) {
       if (name.endsWith(TEMP_SUFFIX)) fs.unlink(joinPath(this.dir, name));
     }
-    for (const info of this.list()) this.prune(info);
   }
 
   /** Every snapshot file, by group then index. */
@@ -83,6 +87,11 @@ export class SnapshotFiles {
     return out.sort((a, b) => a.group - b.group || a.index - b.index);
   }
 
+  /** The group's file of the snapshot at `index`, or null. */
+  find(group: GroupId, index: number): SnapshotFileInfo | null {
+    return this.list().find((info) => info.group === group && info.index === index) ?? null;
+  }
+
   /** The group's newest snapshot file, or null. */
   latest(group: GroupId): SnapshotFileInfo | null {
     let best: SnapshotFileInfo | null = null;
@@ -100,7 +109,7 @@ export class SnapshotFiles {
       index: meta.index,
       term: meta.term,
     };
-    return new SnapshotWriter(this.fs, info, meta, () => this.prune(info));
+    return new SnapshotWriter(this.fs, info, meta);
   }
 
   /** Opens a snapshot file for streaming; its header and footer are checked first. */
@@ -108,10 +117,10 @@ export class SnapshotFiles {
     SnapshotReader.open(this.fs, path, done);
   }
 
-  /** Deletes the group's files older than `keep`. */
-  private prune(keep: SnapshotFileInfo): void {
+  /** Deletes every file of `group` but the one of the snapshot at `index`. */
+  keepOnly(group: GroupId, index: number): void {
     for (const info of this.list()) {
-      if (info.group === keep.group && info.index < keep.index) this.fs.unlink(info.path);
+      if (info.group === group && info.index !== index) this.fs.unlink(info.path);
     }
   }
 }
@@ -129,7 +138,6 @@ export class SnapshotWriter {
     private readonly fs: FileSystem,
     readonly info: SnapshotFileInfo,
     meta: SnapshotMeta,
-    private readonly onFinished: () => void,
   ) {
     this.tempPath = info.path + TEMP_SUFFIX;
     this.fd = fs.open(this.tempPath, 'truncate');
@@ -155,7 +163,7 @@ export class SnapshotWriter {
     );
   }
 
-  /** Footer, fdatasync, close, rename into place, sync the folder; then older files go. */
+  /** Footer, fdatasync, close, rename into place, sync the folder. */
   finish(done: (err: Error | null, info: SnapshotFileInfo | null) => void): void {
     this.enter();
     const dir = this.info.path.slice(0, this.info.path.lastIndexOf('/'));
@@ -167,7 +175,6 @@ export class SnapshotWriter {
         (next) => this.fs.close(this.fd, next),
         (next) => next(attempt(() => this.fs.rename(this.tempPath, this.info.path))),
         (next) => this.fs.syncDir(dir, next),
-        (next) => next(attempt(this.onFinished)),
       ],
       (err) => this.leave((e) => done(e, e === null ? this.info : null), err),
     );

@@ -101,13 +101,15 @@ test('an empty snapshot is a valid file', () => {
   assert.deepEqual(readSnapshot(disk, files, info?.path ?? '').data, []);
 });
 
-test('a newer snapshot replaces the older one of its group only', () => {
+test('keepOnly removes the other files of its group only', () => {
   const disk = simDisk();
   const files = new SnapshotFiles(disk.fs, DIR);
   writeSnapshot(disk, files, META, chunks(1, 10));
   const other = files.create(8, META);
   wait(disk, (d) => other.finish(d));
   const newer = writeSnapshot(disk, files, { ...META, index: 50, term: 4 }, chunks(2, 10));
+  assert.equal(files.list().length, 3, 'a finished file deletes nothing by itself');
+  files.keepOnly(7, 50);
   assert.deepEqual(
     files.list().map((f) => [f.group, f.index]),
     [
