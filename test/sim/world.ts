@@ -1,0 +1,456 @@
+/**
+ * The deterministic simulator's world: N nodes x G groups of the real MultiRaft driver,
+ * the real write-ahead log on a virtual disk, a virtual network, a virtual clock, and
+ * clients doing get/put/append/incr on a few keys per group. Every source of
+ * nondeterminism draws from one seed, so a seed replays a run exactly.
+ *
+ * Safety is checked as the run goes (election safety, state-machine safety, leader
+ * completeness); liveness and convergence after the faults heal; the client history is
+ * checked for linearizability at the end.
+ */
+import { MultiRaft, type GroupApplier, type RaftGroup } from '../../src/replication/multi-raft.js';
+import { WalStore } from '../../src/replication/wal-store.js';
+import {
+  ConfChangeTransition,
+  ConfChangeType,
+  EMPTY_BYTES,
+  MessageType,
+  StateType,
+  type GroupId,
+  type Message,
+  type NodeId,
+  type Snapshot,
+} from '../../src/raft/types.js';
+import {
+  checkOperations,
+  describeExplanation,
+  kvApply,
+  kvModel,
+  type KvInput,
+  type KvOperation,
+  type KvOutput,
+  type KvState,
+} from './linearizability.js';
+import { SimNetwork, type NetworkEvent } from './network.js';
+import { SimRng } from './rng.js';
+import { Scheduler } from './scheduler.js';
+import { SimFileSystem } from './sim-file-system.js';
+
+export const TICK_MS = 10;
+const CLIENT_TIMEOUT_MS = 1000;
+const KEYS_PER_GROUP = 3;
+
+export interface WorldOptions {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly groups: number;
+  readonly clientsPerGroup: number;
+  readonly snapshotEntries: number;
+  /**
+   * Groups start with the first three nodes as voters; the others host them empty until
+   * a membership change adds them (learner first, then voter). Removed nodes are never
+   * re-added, as etcd never reuses a member id.
+   */
+  readonly membership: boolean;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A group's key-value state on one node; records what it applies for the checkers. */
+class KvApplier implements GroupApplier {
+  keys = new Map<string, KvState>();
+  group: RaftGroup | null = null;
+
+  constructor(
+    private readonly world: World,
+    private readonly node: NodeId,
+    private readonly groupId: GroupId,
+  ) {}
+
+  apply(index: number, payload: Uint8Array): unknown {
+    const text = decoder.decode(payload);
+    const term = this.group?.node.raft.raftLog.term(index) ?? -1;
+    this.world.recordApply(this.node, this.groupId, index, term, text);
+    const input = (JSON.parse(text) as { input: KvInput }).input;
+    const before = this.keys.get(input.key) ?? kvModel.init();
+    const { state, output } = kvApply(before, input);
+    if (state.value === null) this.keys.delete(input.key);
+    else this.keys.set(input.key, state);
+    return output;
+  }
+
+  snapshot(): Uint8Array {
+    return encoder.encode(JSON.stringify([...this.keys]));
+  }
+
+  restore(snapshot: Snapshot): void {
+    this.keys = new Map(JSON.parse(decoder.decode(snapshot.data)) as [string, KvState][]);
+  }
+
+  read(key: string): string | null {
+    return this.keys.get(key)?.value ?? null;
+  }
+}
+
+interface SimNode {
+  readonly id: NodeId;
+  readonly fs: SimFileSystem;
+  raft: MultiRaft | null;
+  appliers: Map<GroupId, KvApplier>;
+}
+
+export class World {
+  readonly scheduler = new Scheduler();
+  readonly rng: SimRng;
+  readonly network: SimNetwork;
+  readonly nodes = new Map<NodeId, SimNode>();
+  readonly groupIds: GroupId[];
+  readonly violations: string[] = [];
+  readonly history: KvOperation[] = [];
+  /** Per group: index → the entry every replica must apply there. */
+  private readonly committed = new Map<GroupId, Map<number, { term: number; text: string }>>();
+  /** Per group: term → its leader, as observed. */
+  private readonly leaders = new Map<GroupId, Map<number, NodeId>>();
+  private readonly completenessChecked = new Set<string>();
+  private opSeq = 0;
+  private faulting = true;
+  private readonly deliveredProposals = new WeakSet<Message>();
+  /** Per group, nodes a removal was proposed for (never to be re-added). */
+  private readonly removed = new Map<GroupId, NodeId[]>();
+
+  constructor(readonly options: WorldOptions) {
+    this.rng = new SimRng(options.seed);
+    this.network = new SimNetwork({
+      scheduler: this.scheduler,
+      rng: this.rng.fork(),
+      trace: (event) => this.onNetworkEvent(event),
+    });
+    this.groupIds = Array.from({ length: options.groups }, (_, i) => i + 1);
+    for (const g of this.groupIds) {
+      this.committed.set(g, new Map());
+      this.leaders.set(g, new Map());
+    }
+    const diskRng = this.rng.fork();
+    for (const id of this.ids()) {
+      const fs = new SimFileSystem({
+        rng: diskRng.fork(),
+        schedule: (delay, fn) => this.scheduler.schedule(delay, fn),
+      });
+      this.nodes.set(id, { id, fs, raft: null, appliers: new Map() });
+      this.network.attach(id, (m) => this.deliver(id, m));
+      this.start(id);
+    }
+    this.scheduler.every(TICK_MS, () => this.tick());
+  }
+
+  ids(): NodeId[] {
+    return Array.from({ length: this.options.nodes }, (_, i) => i + 1);
+  }
+
+  initialVoters(): NodeId[] {
+    return this.options.membership ? this.ids().slice(0, 3) : this.ids();
+  }
+
+  /**
+   * One membership step on group `g`'s leader: promote a learner, add a node that was
+   * never a member as a learner, or remove a voter while more than three remain.
+   */
+  changeMembership(g: GroupId, rng: SimRng): string {
+    const leader = this.leaderOf(g);
+    const group = leader === undefined ? undefined : this.nodes.get(leader)?.raft?.group(g);
+    if (group === undefined) return `membership g${g}: no leader`;
+    const cs = group.confState;
+    const members = new Set([...cs.voters, ...cs.learners, ...(this.removed.get(g) ?? [])]);
+    const fresh = this.ids().filter((id) => !members.has(id));
+    let change: { type: ConfChangeType; node: NodeId };
+    if (cs.learners.length > 0) {
+      change = { type: ConfChangeType.AddNode, node: rng.pick(cs.learners) };
+    } else if (fresh.length > 0 && (cs.voters.length <= 3 || rng.chance(0.5))) {
+      change = { type: ConfChangeType.AddLearner, node: rng.pick(fresh) };
+    } else if (cs.voters.length > 3) {
+      change = { type: ConfChangeType.RemoveNode, node: rng.pick(cs.voters) };
+    } else {
+      return `membership g${g}: nothing to change`;
+    }
+    const ok = group.proposeConfChange({
+      transition: ConfChangeTransition.Auto,
+      changes: [change],
+      context: EMPTY_BYTES,
+    });
+    if (ok && change.type === ConfChangeType.RemoveNode) {
+      this.removed.set(g, [...(this.removed.get(g) ?? []), change.node]);
+    }
+    return `membership g${g}: ${['add', 'remove', 'add learner'][change.type]} ${change.node}${ok ? '' : ' (dropped)'}`;
+  }
+
+  /** The members of `g` as its leader (or any node) last applied them. */
+  members(g: GroupId): NodeId[] {
+    const at = this.leaderOf(g) ?? 1;
+    const cs = this.nodes.get(at)?.raft?.group(g)?.confState;
+    const removed = new Set(this.removed.get(g) ?? []);
+    const all = cs === undefined ? this.ids() : [...cs.voters, ...cs.learners];
+    return all.filter((id) => !removed.has(id)).sort((a, b) => a - b);
+  }
+
+  /** Opens a node's groups from its disk (a fresh node bootstraps them). */
+  start(id: NodeId): void {
+    const node = this.nodes.get(id) as SimNode;
+    const store = new WalStore({
+      fs: node.fs,
+      dir: `/n${id}`,
+      policy: 'always',
+      now: () => this.scheduler.now,
+    });
+    const rng = this.rng.fork();
+    const raft = new MultiRaft({
+      id,
+      store,
+      sender: { send: (ms) => this.network.sendAll(ms) },
+      defer: (fn) => this.scheduler.schedule(0, fn),
+      random: (n) => rng.int(n),
+      raft: {
+        electionTicks: 10,
+        heartbeatTicks: 1,
+        checkQuorum: true,
+        preVote: true,
+        maxSizePerMsg: 4096,
+      },
+      requestTimeoutTicks: 50,
+      snapshotEntries: this.options.snapshotEntries,
+      onFatal: (err) => this.violations.push(`node ${id}: fatal storage error ${err.message}`),
+    });
+    node.raft = raft;
+    node.appliers = new Map();
+    for (const g of this.groupIds) {
+      const applier = new KvApplier(this, id, g);
+      node.appliers.set(g, applier);
+      applier.group = raft.openGroup(g, applier, this.initialVoters());
+    }
+    this.network.up(id);
+  }
+
+  /** Power loss: the process stops, unsynced writes are lost or torn. */
+  crash(id: NodeId): void {
+    const node = this.nodes.get(id) as SimNode;
+    if (node.raft === null) return;
+    node.raft.stop();
+    node.raft = null;
+    node.fs.crash();
+    this.network.down(id);
+  }
+
+  private deliver(id: NodeId, m: Message): void {
+    // A proposal forwarded over TCP arrives at most once; the simulated network's
+    // duplicates model retransmission of Raft's own (idempotent) messages only.
+    if (m.type === MessageType.Prop || m.type === MessageType.ReadIndex) {
+      if (this.deliveredProposals.has(m)) return;
+      this.deliveredProposals.add(m);
+    }
+    this.nodes.get(id)?.raft?.receive([m]);
+  }
+
+  /** As the TCP transport does, tell the sender how a snapshot's sending ended. */
+  private onNetworkEvent(event: NetworkEvent): void {
+    const m = event.message;
+    if (m.type !== MessageType.Snap || (event.kind !== 'deliver' && event.kind !== 'drop')) return;
+    const ok = event.kind === 'deliver';
+    this.scheduler.schedule(0, () =>
+      this.nodes.get(m.from)?.raft?.reportSnapshot(m.to, m.group, ok),
+    );
+  }
+
+  private tick(): void {
+    for (const node of this.nodes.values()) node.raft?.tick();
+    this.observeLeaders();
+  }
+
+  recordApply(node: NodeId, group: GroupId, index: number, term: number, text: string): void {
+    const at = this.committed.get(group) as Map<number, { term: number; text: string }>;
+    const known = at.get(index);
+    if (known === undefined) at.set(index, { term, text });
+    else if (known.text !== text) {
+      this.violations.push(
+        `state-machine safety: group ${group} index ${index}: node ${node} applied ${text}, another applied ${known.text}`,
+      );
+    }
+  }
+
+  /** Election safety and leader completeness, checked on every tick. */
+  private observeLeaders(): void {
+    for (const node of this.nodes.values()) {
+      if (node.raft === null) continue;
+      for (const g of this.groupIds) {
+        const group = node.raft.group(g) as RaftGroup;
+        const st = group.node.status();
+        if (st.softState.state !== StateType.Leader) continue;
+        const term = st.hardState.term;
+        const byTerm = this.leaders.get(g) as Map<number, NodeId>;
+        const other = byTerm.get(term);
+        if (other === undefined) byTerm.set(term, node.id);
+        else if (other !== node.id) {
+          this.violations.push(
+            `election safety: group ${g} term ${term}: leaders ${other} and ${node.id}`,
+          );
+        }
+        this.checkCompleteness(node.id, g, group, term);
+      }
+    }
+  }
+
+  /** A leader of term T holds every committed entry of terms up to T. */
+  private checkCompleteness(id: NodeId, g: GroupId, group: RaftGroup, term: number): void {
+    const key = `${g}:${term}:${id}`;
+    if (this.completenessChecked.has(key)) return;
+    this.completenessChecked.add(key);
+    const log = group.node.raft.raftLog;
+    for (const [index, entry] of this.committed.get(g) as Map<number, { term: number }>) {
+      if (entry.term > term || index < log.firstIndex()) continue;
+      const have = log.term(index);
+      if (have !== entry.term) {
+        this.violations.push(
+          `leader completeness: group ${g} leader ${id} of term ${term} has term ${have} at committed index ${index} (term ${entry.term})`,
+        );
+      }
+    }
+  }
+
+  /** A node that thinks it leads `g`, if any is up. */
+  leaderOf(g: GroupId): NodeId | undefined {
+    for (const node of this.nodes.values()) {
+      if (node.raft?.group(g)?.isLeader === true) return node.id;
+    }
+    return undefined;
+  }
+
+  /** Starts the clients of every group; each runs one operation at a time until `until`. */
+  startClients(until: number): void {
+    let client = 0;
+    for (const g of this.groupIds) {
+      for (let i = 0; i < this.options.clientsPerGroup; i++) {
+        const c = client++;
+        const rng = this.rng.fork();
+        const loop = (): void => {
+          if (this.scheduler.now >= until) return;
+          this.clientOp(c, g, rng, () => this.scheduler.schedule(rng.int(20), loop));
+        };
+        this.scheduler.schedule(rng.int(50), loop);
+      }
+    }
+  }
+
+  private randomInput(g: GroupId, rng: SimRng): KvInput {
+    const key = `g${g}k${rng.int(KEYS_PER_GROUP)}`;
+    const v = `${this.opSeq}`;
+    switch (rng.int(4)) {
+      case 0:
+        return { op: 'get', key };
+      case 1:
+        return { op: 'put', key, value: v };
+      case 2:
+        return { op: 'append', key, value: `,${v}` };
+      default:
+        return { op: 'put', key, value: `x${v}` };
+    }
+  }
+
+  /** One client operation against the node the client believes leads (or any node). */
+  clientOp(client: number, g: GroupId, rng: SimRng, next: () => void): void {
+    const input = this.randomInput(g, rng);
+    const id = this.opSeq++;
+    const call = this.scheduler.now;
+    const target = this.leaderOf(g) ?? rng.pick(this.ids());
+    let finished = false;
+    const finish = (output: KvOutput | null, returned: boolean): void => {
+      if (finished) return;
+      finished = true;
+      if (output !== null) {
+        this.history.push({
+          client,
+          input,
+          output,
+          call,
+          return: returned ? this.scheduler.now : Infinity,
+        });
+      }
+      next();
+    };
+    this.scheduler.schedule(CLIENT_TIMEOUT_MS, () =>
+      finish(input.op === 'get' ? null : { type: 'unknown' }, false),
+    );
+    const node = this.nodes.get(target) as SimNode;
+    const group = node.raft?.group(g);
+    if (group === undefined) return finish(null, true);
+    if (input.op === 'get') {
+      group.read((err) => {
+        const applier = node.appliers.get(g) as KvApplier;
+        finish(err === null ? { type: 'value', value: applier.read(input.key) } : null, true);
+      });
+      return;
+    }
+    group.propose(encoder.encode(JSON.stringify({ id, input })), (outcome) => {
+      if (outcome.ok) return finish(outcome.value as KvOutput, true);
+      // Dropped or superseded: never applied. A timeout or leader change: unknown.
+      const lost = outcome.failure === 'dropped' || outcome.failure === 'superseded';
+      finish(lost ? null : { type: 'unknown' }, false);
+    });
+  }
+
+  /** Ends the faults: every node up, every link whole. */
+  heal(): void {
+    this.faulting = false;
+    this.network.heal();
+    this.network.resetLinks();
+    for (const id of this.ids()) if (this.nodes.get(id)?.raft === null) this.start(id);
+  }
+
+  get isFaulting(): boolean {
+    return this.faulting;
+  }
+
+  /** After healing: every group elects a leader and commits a write within `ms`. */
+  checkLiveness(ms: number): void {
+    const deadline = this.scheduler.now + ms;
+    for (const g of this.groupIds) {
+      let done = false;
+      const attempt = (): void => {
+        const leader = this.leaderOf(g);
+        const group = leader === undefined ? undefined : this.nodes.get(leader)?.raft?.group(g);
+        if (group === undefined) {
+          this.scheduler.schedule(TICK_MS, attempt);
+          return;
+        }
+        const input = { op: 'put', key: `g${g}live`, value: 'x' };
+        group.propose(encoder.encode(JSON.stringify({ id: -1, input })), (o) => {
+          if (o.ok) done = true;
+          else if (this.scheduler.now < deadline) this.scheduler.schedule(TICK_MS, attempt);
+        });
+      };
+      attempt();
+      this.scheduler.runWhile(() => !done && this.scheduler.now < deadline);
+      if (!done)
+        this.violations.push(`liveness: group ${g} committed nothing within ${ms} ms of healing`);
+    }
+  }
+
+  /** After healing and settling: every replica holds the same keys and values. */
+  checkConvergence(): void {
+    for (const g of this.groupIds) {
+      const states = this.members(g).map((id) => {
+        const applier = this.nodes.get(id)?.appliers.get(g) as KvApplier;
+        return JSON.stringify([...applier.keys].map(([k, s]) => [k, s.value]).sort());
+      });
+      if (new Set(states).size !== 1) {
+        this.violations.push(`convergence: group ${g} replicas differ: ${states.join(' | ')}`);
+      }
+    }
+  }
+
+  checkLinearizable(maxSteps: number): 'ok' | 'unknown' {
+    const report = checkOperations(kvModel, this.history, { maxSteps });
+    if (report.result === 'illegal' && report.explanation !== null) {
+      this.violations.push(`linearizability: ${describeExplanation(kvModel, report.explanation)}`);
+    }
+    return report.result === 'unknown' ? 'unknown' : 'ok';
+  }
+}
