@@ -32,6 +32,9 @@ export interface ScenarioOptions {
   readonly log?: (line: string) => void;
 }
 
+/** Ticks after healing within which every group must commit a write (30 election timeouts). */
+export const LIVENESS_TICKS = 300;
+
 export const DEFAULT_SCENARIO: ScenarioOptions = { faultMs: 8_000, checkSteps: 2_000_000 };
 
 /** Injects one random fault; returns its description. */
@@ -125,7 +128,7 @@ export function runScenario(
   log(`${scheduler.now} ms: healed`);
   // Let the clients' last operations finish or time out.
   scheduler.runFor(1500);
-  world.checkLiveness(100 * TICK_MS * 10);
+  world.checkLiveness(LIVENESS_TICKS * TICK_MS);
   scheduler.runFor(2000);
   world.checkConvergence();
   const linearizability = world.checkLinearizable(options.checkSteps);

@@ -133,9 +133,12 @@ export class World {
     }
     const diskRng = this.rng.fork();
     for (const id of this.ids()) {
+      // Some nodes get a slow disk: fsync latency is where a replica falls behind.
+      const slow = diskRng.chance(0.3);
       const fs = new SimFileSystem({
         rng: diskRng.fork(),
         schedule: (delay, fn) => this.scheduler.schedule(delay, fn),
+        fsyncLatencyMs: slow ? [20, 80] : [1, 10],
       });
       this.nodes.set(id, { id, fs, raft: null, appliers: new Map() });
       this.network.attach(id, (m) => this.deliver(id, m));
