@@ -26,7 +26,8 @@ import {
   textTable,
   type Bar,
 } from './lib.js';
-import { runLoad, startNode, waitLeader, type LoadResult } from './raft-lib.js';
+import { RaftHost } from '../src/server/raft-host.js';
+import { TICK_MS, runLoad, startNode, waitLeader, type LoadResult } from './raft-lib.js';
 import type { ParentMessage } from './raft-node.js';
 
 interface Options {
@@ -36,6 +37,7 @@ interface Options {
   concurrency: number;
   seconds: number;
   payloadBytes: number;
+  idleGroups: number;
   svgPath: string | undefined;
 }
 
@@ -48,6 +50,7 @@ function parseOptions(): Options {
       concurrency: { type: 'string', default: '50' },
       seconds: { type: 'string', default: '5' },
       payload: { type: 'string', default: '100' },
+      'idle-groups': { type: 'string', default: '1000' },
       svg: { type: 'string', default: join(ROOT, 'bench', 'out', 'raft.svg') },
       'no-svg': { type: 'boolean', default: false },
     },
@@ -61,6 +64,7 @@ function parseOptions(): Options {
     concurrency: Number(values.concurrency),
     seconds: Number(values.seconds),
     payloadBytes: Number(values.payload),
+    idleGroups: Number(values['idle-groups']),
     svgPath: values['no-svg'] ? undefined : values.svg,
   };
 }
@@ -192,6 +196,63 @@ async function redisAnchor(o: Options): Promise<{ rps: number; p50: number; p99:
   }
 }
 
+/**
+ * What idle groups cost: 3 nodes in this process host `groups` groups with no traffic;
+ * after elections settle, CPU time (per node, share of one core) and messages sent per
+ * node per second over 5 s, with quiescence and without.
+ */
+async function idleCost(
+  groups: number,
+  quiesce: boolean,
+  root: string,
+): Promise<{ cpuPercent: number; messagesPerSecond: number }> {
+  const voters = ids(3);
+  const hosts = await Promise.all(
+    voters.map((id) =>
+      RaftHost.start({
+        id,
+        clusterId: 'bench-idle',
+        dir: join(root, `n${id}`),
+        policy: 'always',
+        bus: bus(0),
+        peers: new Map(),
+        tickMs: TICK_MS,
+        raft: { electionTicks: 10, heartbeatTicks: 1, checkQuorum: true, preVote: true },
+        requestTimeoutTicks: 50,
+        snapshotEntries: 0,
+        ...(quiesce ? {} : { quiesceAfterTicks: 0 }),
+        logger: { info: () => {}, warn: () => {}, error: console.error },
+        onFatal: (err) => {
+          throw err;
+        },
+      }),
+    ),
+  );
+  for (const a of hosts) {
+    for (const b of hosts)
+      if (a !== b) a.transport.setPeer(b.raft.options.id, bus(b.transport.port));
+  }
+  const applier = { apply: () => null, snapshot: () => new Uint8Array(0), restore: () => {} };
+  for (const h of hosts) for (let g = 1; g <= groups; g++) h.raft.openGroup(g, applier, voters);
+  const sent = (): number =>
+    hosts.reduce((n, h) => n + h.transport.peers().reduce((m, p) => m + p.messagesSent, 0), 0);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const cpu0 = process.cpuUsage();
+    const sent0 = sent();
+    const t0 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      cpuPercent: (100 * (cpu.user + cpu.system)) / 1e6 / seconds / hosts.length,
+      messagesPerSecond: (sent() - sent0) / seconds / hosts.length,
+    };
+  } finally {
+    await Promise.all(hosts.map((h) => h.close()));
+  }
+}
+
 function row(where: string, n: number, rate: number, p50: number, p99: number, failed: number) {
   return [
     where,
@@ -232,12 +293,36 @@ async function main(): Promise<void> {
     }
     const header = ['where', 'replicas', 'commits/s', 'p50 ms', 'p99 ms', 'failed'];
     console.log(textTable(header, rows));
+    const idleRows: string[][] = [];
+    if (o.idleGroups > 0) {
+      for (const quiesce of [true, false]) {
+        console.error(
+          `idle: 3 nodes x ${o.idleGroups} groups, quiescence ${quiesce ? 'on' : 'off'} ...`,
+        );
+        const r = await idleCost(o.idleGroups, quiesce, join(root, `idle-${quiesce}`));
+        idleRows.push([
+          `${o.idleGroups} idle groups, quiescence ${quiesce ? 'on' : 'off'}`,
+          `${formatNumber(r.cpuPercent, 1)}%`,
+          formatNumber(r.messagesPerSecond),
+        ]);
+      }
+      console.log('');
+      console.log(
+        textTable(['3 nodes in one process', 'CPU per node', 'messages/s per node'], idleRows),
+      );
+    }
     console.log('');
     for (const line of await machineLines()) console.log(line);
     console.log(`- policy ${o.policy}, -c ${o.concurrency}, ${o.payloadBytes}-byte payloads`);
     console.log(`- disk: ${formatNumber(syncs)} fdatasync/s (4 KiB writes)`);
     console.log('');
     console.log(markdownTable(header, rows));
+    if (idleRows.length > 0) {
+      console.log('');
+      console.log(
+        markdownTable(['3 nodes in one process', 'CPU per node', 'messages/s per node'], idleRows),
+      );
+    }
     if (o.svgPath !== undefined) {
       mkdirSync(dirname(o.svgPath), { recursive: true });
       const title = `Raft commits/s against redis-server SET, appendfsync ${o.policy}`;

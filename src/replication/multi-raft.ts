@@ -11,6 +11,7 @@
 import { RawNode, type RaftConfig } from '../raft/raw-node.js';
 import { decodeConfChange } from '../raft/codec.js';
 import type { LogStorage } from '../raft/log-storage.js';
+import { NODE_GROUP, Quiescence } from './quiescence.js';
 import {
   ConfChangeType,
   EntryType,
@@ -76,6 +77,11 @@ export interface MultiRaftOptions {
   readonly requestTimeoutTicks: number;
   /** Entries applied after the last snapshot before the next one is taken. */
   readonly snapshotEntries: number;
+  /**
+   * Idle ticks after which a leader quiesces its group (see quiescence.ts); 0 never.
+   * Default: one election timeout, or never under lease reads.
+   */
+  readonly quiesceAfterTicks?: number;
   /** A storage failure: the node must stop, as it can no longer promise durability. */
   readonly onFatal: (err: Error) => void;
   readonly logger?: (level: 'debug' | 'info' | 'warn', message: string) => void;
@@ -151,6 +157,10 @@ export class RaftGroup {
       random: o.random,
       applied: this.applied,
     });
+  }
+
+  hasPending(): boolean {
+    return this.proposals.size > 0 || this.reads.size > 0 || this.readsByIndex.length > 0;
   }
 
   get isLeader(): boolean {
@@ -280,6 +290,7 @@ export class RaftGroup {
   private applyConfChange(e: Entry): void {
     const cc = decodeConfChange(e.data);
     this.confState = this.node.applyConfChange(cc);
+    this.host.membersChanged();
     this.applier.onConfChange?.(cc, this.confState);
     // A node added after a compaction can only start from a snapshot that names it.
     const adds = cc.changes.some((c) => c.type !== ConfChangeType.RemoveNode);
@@ -292,6 +303,7 @@ export class RaftGroup {
     this.appliedTerm = snapshot.meta.term;
     this.snapshotIndex = snapshot.meta.index;
     this.confState = snapshot.meta.confState;
+    this.host.membersChanged();
   }
 
   private onSoftState(lead: NodeId): void {
@@ -363,9 +375,41 @@ export class MultiRaft {
   private scheduled = false;
   private flushing = false;
   private stopped = false;
+  private readonly quiescence: Quiescence<RaftGroup>;
+  /** The other members of this node's groups; null when it must be recomputed. */
+  private peers: Set<NodeId> | null = null;
 
   constructor(readonly options: MultiRaftOptions) {
     this.incarnation = options.random(0x1_0000_0000);
+    const { electionTicks, readOnly } = options.raft;
+    const after = options.quiesceAfterTicks ?? (readOnly === 'lease' ? 0 : electionTicks);
+    if (after > 0 && readOnly === 'lease') throw new Error('lease reads rule out quiescence');
+    this.quiescence = new Quiescence(options.id, after, electionTicks);
+  }
+
+  /** Groups that tick (the others are quiesced). */
+  get activeGroups(): number {
+    return this.quiescence.active.size;
+  }
+
+  /** Groups this node quiesced as their leader, since it started. */
+  get quiescedTotal(): number {
+    return this.quiescence.quiescedTotal;
+  }
+
+  membersChanged(): void {
+    this.peers = null;
+  }
+
+  private memberPeers(): Set<NodeId> {
+    if (this.peers !== null) return this.peers;
+    const peers = new Set<NodeId>();
+    for (const g of this.groups.values()) {
+      const cs = g.confState;
+      for (const id of [...cs.voters, ...cs.learners, ...cs.votersOutgoing]) peers.add(id);
+    }
+    peers.delete(this.options.id);
+    return (this.peers = peers);
   }
 
   /** Opens a group from its stored state; `bootstrap` makes a new group of these voters. */
@@ -375,6 +419,7 @@ export class MultiRaft {
     const group = new RaftGroup(id, this, applier, storage);
     if (bootstrap !== undefined && storage.lastIndex() === 0) group.node.bootstrap(bootstrap);
     this.groups.set(id, group);
+    this.membersChanged();
     this.touch(group);
     return group;
   }
@@ -383,28 +428,41 @@ export class MultiRaft {
     return this.groups.get(id);
   }
 
-  /** One tick of every group: the node's single timer calls this. */
+  /** One tick of every group that is not quiesced: the node's single timer calls this. */
   tick(): void {
     this.ticks++;
-    for (const g of this.groups.values()) {
+    const q = this.quiescence;
+    for (const g of q.active) {
       g.node.tick();
       g.expire(this.ticks);
       this.dirty.add(g);
+      if (g.isLeader) q.maybeQuiesce(g);
+    }
+    if (q.enabled) {
+      this.options.sender.send(q.heartbeats(this.memberPeers()));
+      q.wakeOrphans(this.ticks);
     }
     this.kick();
   }
 
   /** Messages from peers, from the transport. */
   receive(messages: readonly Message[]): void {
+    const q = this.quiescence;
     for (const m of messages) {
-      const g = this.groups.get(m.group);
-      if (g === undefined) continue;
+      q.heard(m.from, this.ticks);
       try {
+        if (m.group === NODE_GROUP) {
+          q.onHeartbeat(m, this.groups);
+          continue;
+        }
+        const g = this.groups.get(m.group);
+        if (g === undefined) continue;
+        if (q.wakes(g, m)) q.wake(g);
         g.node.step(m);
+        this.dirty.add(g);
       } catch (err) {
         this.options.logger?.('debug', `group ${m.group}: ${(err as Error).message}`);
       }
-      this.dirty.add(g);
     }
     this.kick();
   }
@@ -425,7 +483,9 @@ export class MultiRaft {
     this.stopped = true;
   }
 
+  /** Work for a group from this node (a proposal, a read, ...): it must tick. */
   touch(g: RaftGroup): void {
+    this.quiescence.wake(g);
     this.dirty.add(g);
     this.kick();
   }

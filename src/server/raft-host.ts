@@ -25,6 +25,8 @@ export interface RaftHostOptions {
   readonly raft: Omit<RaftConfig, 'id' | 'group' | 'storage' | 'random' | 'applied'>;
   readonly requestTimeoutTicks: number;
   readonly snapshotEntries: number;
+  /** See MultiRaftOptions.quiesceAfterTicks. */
+  readonly quiesceAfterTicks?: number;
   readonly logger: {
     info(message: string): void;
     warn(message: string): void;
@@ -73,6 +75,7 @@ export class RaftHost {
       raft: o.raft,
       requestTimeoutTicks: o.requestTimeoutTicks,
       snapshotEntries: o.snapshotEntries,
+      ...(o.quiesceAfterTicks !== undefined ? { quiesceAfterTicks: o.quiesceAfterTicks } : {}),
       onFatal: o.onFatal,
       logger: (level, message) => (level === 'debug' ? undefined : o.logger[level](message)),
     });

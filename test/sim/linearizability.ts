@@ -45,6 +45,8 @@ export interface Model<S, I, O> {
   partition?(history: readonly Operation<I, O>[]): Operation<I, O>[][];
   equal(a: S, b: S): boolean;
   hash(state: S): number;
+  /** True for an operation that never changes the state (lets the search skip alternatives). */
+  readOnly?(input: I): boolean;
   describeOperation?(input: I, output: O): string;
   describeState?(state: S): string;
 }
@@ -243,9 +245,11 @@ class Search<S, I, O> {
   private readonly cache = new Map<number, CacheEntry<S>[]>();
   /** Completed operations still to linearize. */
   private remaining: number;
-  /** The calls linearized so far, and the state before each. */
+  private state: S;
+  /** The calls linearized so far, the state before each, and whether it was forced. */
   private readonly stack: ListEntry[] = [];
   private readonly statesBefore: S[] = [];
+  private readonly forced: boolean[] = [];
   /** The longest stack seen, kept up to date from `lowWater` on (only its tail changes). */
   private readonly best: number[] = [];
   private lowWater = 0;
@@ -256,6 +260,7 @@ class Search<S, I, O> {
     private readonly budget: number,
   ) {
     this.head = buildList(ops);
+    this.state = model.init();
     this.linearized = new Bitset(ops.length);
     this.remaining = ops.filter((op) => op.return !== Infinity).length;
   }
@@ -264,36 +269,59 @@ class Search<S, I, O> {
    * Walks the list from the head trying each call, until the first return (whose
    * operation should have been linearized already): then undoes the last choice and
    * resumes the walk after it.
+   *
+   * A read-only operation that fits the current state is taken without trying the other
+   * candidates: any linearization that places it later stays valid with it moved here
+   * (it changes nothing, and all that must precede it is already linearized).
    */
   run(): CheckResult {
     const { ops, model } = this;
-    let state = model.init();
     let entry = this.head.next;
     while (this.remaining > 0) {
       if (++this.steps > this.budget) return 'unknown';
       if (entry !== null && entry.isCall) {
         const op = ops[entry.id] as Operation<I, O>;
-        const result = model.step(state, op.input, op.output);
-        if (result.ok && this.remember(entry.id, result.state)) {
-          this.push(entry, state);
-          state = result.state;
+        const result = model.step(this.state, op.input, op.output);
+        if (!result.ok) {
+          entry = entry.next;
+          continue;
+        }
+        const forced = model.readOnly?.(op.input) === true;
+        if (this.remember(entry.id, result.state)) {
+          this.push(entry, forced);
+          this.state = result.state;
           lift(entry);
           entry = this.head.next;
-        } else {
-          entry = entry.next;
+          continue;
         }
-        continue;
+        if (!forced) {
+          entry = entry.next;
+          continue;
+        }
       }
+      const resume = this.backtrack();
+      if (resume === null) return 'illegal';
+      entry = resume;
+    }
+    return 'ok';
+  }
+
+  /**
+   * Undoes choices up to the last one that has alternatives left (a forced choice has
+   * none); returns where the walk resumes, or null when no choice is left.
+   */
+  private backtrack(): ListEntry | null {
+    for (;;) {
       const undone = this.stack.pop();
-      if (undone === undefined) return 'illegal';
-      state = this.statesBefore.pop() as S;
+      if (undone === undefined) return null;
+      this.state = this.statesBefore.pop() as S;
+      const forced = this.forced.pop() as boolean;
       this.lowWater = Math.min(this.lowWater, this.stack.length);
       this.linearized.flip(undone.id);
       if (undone.match !== null) this.remaining++;
       unlift(undone);
-      entry = undone.next;
+      if (!forced) return undone.next;
     }
-    return 'ok';
   }
 
   /** The ids of the longest linearizable prefix found, in order. */
@@ -324,10 +352,11 @@ class Search<S, I, O> {
     return true;
   }
 
-  private push(entry: ListEntry, stateBefore: S): void {
+  private push(entry: ListEntry, forced: boolean): void {
     const stack = this.stack;
     stack.push(entry);
-    this.statesBefore.push(stateBefore);
+    this.statesBefore.push(this.state);
+    this.forced.push(forced);
     if (entry.match !== null) this.remaining--;
     if (stack.length <= this.best.length) return;
     for (let i = this.lowWater; i < stack.length; i++) this.best[i] = (stack[i] as ListEntry).id;
@@ -480,6 +509,7 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
       : { ok: false, state };
   },
   partition: partitionByKey,
+  readOnly: (input) => input.op === 'get',
   equal: (a, b) => a.value === b.value,
   hash: (state) => state.hash,
   describeOperation: (input, output) => `${describeKvInput(input)} -> ${describeKvOutput(output)}`,

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SCENARIO, runScenario, type ScenarioResult } from './scenario.js';
 
 function describe(r: ScenarioResult): string {
-  const shape = `${r.nodes} nodes x ${r.groups} groups, ${r.faults} faults, ${r.operations} ops`;
+  const shape = `${r.nodes} nodes x ${r.groups} groups, ${r.faults} faults, ${r.quiesces} quiesces, ${r.operations} ops`;
   const lin = r.linearizability === 'ok' ? 'linearizable' : 'linearizability unknown (budget)';
   return `seed ${r.seed}: ${r.violations.length === 0 ? 'ok' : 'VIOLATION'} (${shape}, ${lin})`;
 }

@@ -17,6 +17,8 @@ export interface ScenarioResult {
   readonly groups: number;
   readonly operations: number;
   readonly faults: number;
+  /** Times a leader quiesced an idle group. */
+  readonly quiesces: number;
   readonly linearizability: 'ok' | 'unknown';
   /** Virtual milliseconds simulated. */
   readonly simulatedMs: number;
@@ -139,6 +141,9 @@ export function runScenario(
     groups: world.options.groups,
     operations: world.history.length,
     faults,
+    quiesces:
+      world.quiesces +
+      world.ids().reduce((n, id) => n + (world.nodes.get(id)?.raft?.quiescedTotal ?? 0), 0),
     linearizability,
     simulatedMs: scheduler.now,
     historyDigest: createHash('sha256').update(JSON.stringify(world.history)).digest('hex'),

@@ -233,10 +233,14 @@ export class World {
     this.network.up(id);
   }
 
+  /** Leader quiescences so far, over every node's past and present runs. */
+  quiesces = 0;
+
   /** Power loss: the process stops, unsynced writes are lost or torn. */
   crash(id: NodeId): void {
     const node = this.nodes.get(id) as SimNode;
     if (node.raft === null) return;
+    this.quiesces += node.raft.quiescedTotal;
     node.raft.stop();
     node.raft = null;
     node.fs.crash();
@@ -335,7 +339,9 @@ export class World {
         const rng = this.rng.fork();
         const loop = (): void => {
           if (this.scheduler.now >= until) return;
-          this.clientOp(c, g, rng, () => this.scheduler.schedule(rng.int(20), loop));
+          // Now and then every client pauses long enough for its group to quiesce.
+          const pause = (): number => (rng.chance(0.03) ? rng.range(200, 1500) : rng.int(20));
+          this.clientOp(c, g, rng, () => this.scheduler.schedule(pause(), loop));
         };
         this.scheduler.schedule(rng.int(50), loop);
       }
