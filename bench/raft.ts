@@ -85,7 +85,7 @@ async function inProcess(n: number, o: Options, root: string): Promise<LoadResul
   );
   for (const a of nodes) {
     for (const b of nodes) {
-      if (a !== b) a.host.transport.setPeer(b.host.raft.options.id, bus(b.host.transport.port));
+      if (a !== b) a.host.transport?.setPeer(b.host.raft.options.id, bus(b.host.transport?.port ?? 0));
     }
   }
   try {
@@ -230,12 +230,12 @@ async function idleCost(
   );
   for (const a of hosts) {
     for (const b of hosts)
-      if (a !== b) a.transport.setPeer(b.raft.options.id, bus(b.transport.port));
+      if (a !== b) a.transport?.setPeer(b.raft.options.id, bus(b.transport?.port ?? 0));
   }
   const applier = { apply: () => null, snapshot: () => new Uint8Array(0), restore: () => {} };
   for (const h of hosts) for (let g = 1; g <= groups; g++) h.raft.openGroup(g, applier, voters);
   const sent = (): number =>
-    hosts.reduce((n, h) => n + h.transport.peers().reduce((m, p) => m + p.messagesSent, 0), 0);
+    hosts.reduce((n, h) => n + (h.transport?.peers() ?? []).reduce((m, p) => m + p.messagesSent, 0), 0);
   try {
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const cpu0 = process.cpuUsage();

@@ -48,8 +48,11 @@ export interface MessageSender {
 
 /** The replicated state of one group, as the application defines it. */
 export interface GroupApplier {
-  /** Applies one committed proposal; the result goes to the proposer's callback. */
-  apply(index: number, payload: Uint8Array): unknown;
+  /**
+   * Applies one committed proposal; the result goes to the proposer's callback. `local`:
+   * this node proposed it and waits for the result (replicas elsewhere drop theirs).
+   */
+  apply(index: number, payload: Uint8Array, local: boolean): unknown;
   /** An image of the state after the last applied entry. */
   snapshot(): Uint8Array;
   /** Replaces the state with a snapshot's. */
@@ -267,9 +270,9 @@ export class RaftGroup {
     }
     this.failSupersededAt(e);
     if (e.data.length < HEADER_BYTES) return;
-    const value = this.applier.apply(e.index, e.data.subarray(HEADER_BYTES));
     const seq = this.ownSeq(e);
     const p = seq < 0 ? undefined : this.proposals.get(seq);
+    const value = this.applier.apply(e.index, e.data.subarray(HEADER_BYTES), p !== undefined);
     if (p === undefined) return;
     this.proposals.delete(seq);
     this.proposalAt.delete(p.index);
@@ -419,6 +422,9 @@ export class MultiRaft {
     const group = new RaftGroup(id, this, applier, storage);
     if (bootstrap !== undefined && storage.lastIndex() === 0) group.node.bootstrap(bootstrap);
     this.groups.set(id, group);
+    // A group of one voter need not wait an election timeout to lead.
+    const { voters } = group.node.raft.trk.confState();
+    if (voters.length === 1 && voters[0] === this.options.id) group.node.campaign();
     this.membersChanged();
     this.touch(group);
     return group;

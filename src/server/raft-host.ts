@@ -18,8 +18,8 @@ export interface RaftHostOptions {
   readonly clusterId: string;
   readonly dir: string;
   readonly policy: SyncPolicy;
-  /** Where this node's transport listens. */
-  readonly bus: PeerAddress;
+  /** Where this node's transport listens; none for a node without peers. */
+  readonly bus: PeerAddress | null;
   readonly peers: ReadonlyMap<NodeId, PeerAddress>;
   readonly tickMs: number;
   readonly raft: Omit<RaftConfig, 'id' | 'group' | 'storage' | 'random' | 'applied'>;
@@ -42,7 +42,7 @@ export class RaftHost {
   private constructor(
     readonly raft: MultiRaft,
     readonly store: WalStore,
-    readonly transport: TcpTransport,
+    readonly transport: TcpTransport | null,
   ) {}
 
   static async start(o: RaftHostOptions): Promise<RaftHost> {
@@ -54,22 +54,25 @@ export class RaftHost {
       logger: (level, message) => o.logger[level](message),
     });
     let raft: MultiRaft | null = null;
-    const transport = new TcpTransport({
-      nodeId: o.id,
-      clusterId: o.clusterId,
-      host: o.bus.host,
-      port: o.bus.port,
-      logger: o.logger,
-      onMessages: (ms) => raft?.receive(ms),
-      onUnreachable: (peer) => raft?.reportUnreachable(peer),
-      onSnapshotStatus: (peer, group, ok) => raft?.reportSnapshot(peer, group, ok),
-    });
-    await transport.listen();
-    for (const [id, address] of o.peers) transport.setPeer(id, address);
+    let transport: TcpTransport | null = null;
+    if (o.bus !== null) {
+      transport = new TcpTransport({
+        nodeId: o.id,
+        clusterId: o.clusterId,
+        host: o.bus.host,
+        port: o.bus.port,
+        logger: o.logger,
+        onMessages: (ms) => raft?.receive(ms),
+        onUnreachable: (peer) => raft?.reportUnreachable(peer),
+        onSnapshotStatus: (peer, group, ok) => raft?.reportSnapshot(peer, group, ok),
+      });
+      await transport.listen();
+      for (const [id, address] of o.peers) transport.setPeer(id, address);
+    }
     raft = new MultiRaft({
       id: o.id,
       store,
-      sender: transport,
+      sender: transport ?? { send: () => {} },
       defer: setImmediate,
       random: (n) => randomInt(n),
       raft: o.raft,
@@ -93,7 +96,7 @@ export class RaftHost {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.raft.stop();
-    await this.transport.close();
+    await this.transport?.close();
     await new Promise<void>((resolve) => this.store.close(() => resolve()));
   }
 }

@@ -16,7 +16,7 @@ function diskCluster(ids: readonly NodeId[], snapshotEntries: number): [Cluster,
     ids,
     snapshotEntries,
     (id) => new WalStore({ fs, dir: join(root, `n${id}`), policy: 'always', now: () => 0 }),
-    5,
+    20,
   );
   return [cluster, () => rmSync(root, { recursive: true, force: true })];
 }

@@ -14,9 +14,13 @@
  * in the current state; the first return met ends the walk (its operation must already be
  * linearized, so the last choice was wrong: undo it and try the next candidate). A cache
  * of (set of linearized operations, model state) prunes configurations already explored.
- * Operations that never returned get special care (see Search).
+ * Operations that never returned and read-only operations get special care (see Search).
  * Histories split by the model's partition (per key, P-compositionality) are checked one
  * part at a time, which keeps the search small.
+ *
+ * Cost: 10k operations over 10 keys with 20 clients take a few tens of ms. The search is
+ * exponential in the operations in flight at once on one key: up to ~10 is cheap, ~20
+ * concurrent operations on a single key can exhaust the step budget ('unknown').
  */
 
 export interface Operation<I, O> {
@@ -75,11 +79,12 @@ export interface CheckReport<I, O> {
 }
 
 export interface CheckOptions {
-  /** Give up with 'unknown' after this many search steps over all partitions. */
+  /** Give up on a partition after this many search steps (the result is then 'unknown'). */
   readonly maxSteps?: number;
 }
 
-const DEFAULT_MAX_STEPS = 50_000_000;
+/** About ten seconds of search per partition. */
+const DEFAULT_MAX_STEPS = 10_000_000;
 
 /** Checks `history` against `model`. */
 export function checkOperations<S, I, O>(
@@ -92,22 +97,21 @@ export function checkOperations<S, I, O>(
       throw new RangeError(`operation returns (${op.return}) before its call (${op.call})`);
   }
   const parts = model.partition ? model.partition(history) : [history.slice()];
-  let budget = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const budget = options.maxSteps ?? DEFAULT_MAX_STEPS;
   let steps = 0;
+  let unknown = false;
   for (let p = 0; p < parts.length; p++) {
     const ops = parts[p] as Operation<I, O>[];
     const search = new Search(model, ops, budget);
     const outcome = search.run();
     steps += search.steps;
-    budget -= search.steps;
     if (outcome === 'illegal') {
       const explanation = explain(p, ops, search.longest());
       return { result: 'illegal', steps, partitions: parts.length, explanation };
     }
-    if (outcome === 'unknown')
-      return { result: 'unknown', steps, partitions: parts.length, explanation: null };
+    if (outcome === 'unknown') unknown = true;
   }
-  return { result: 'ok', steps, partitions: parts.length, explanation: null };
+  return { result: unknown ? 'unknown' : 'ok', steps, partitions: parts.length, explanation: null };
 }
 
 function explain<I, O>(

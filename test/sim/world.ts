@@ -70,8 +70,9 @@ class KvApplier implements GroupApplier {
 
   apply(index: number, payload: Uint8Array): unknown {
     const text = decoder.decode(payload);
-    const term = this.group?.node.raft.raftLog.term(index) ?? -1;
-    this.world.recordApply(this.node, this.groupId, index, term, text);
+    const raft = this.group?.node.raft;
+    const term = raft?.raftLog.term(index) ?? -1;
+    this.world.recordApply(this.node, this.groupId, index, term, raft?.term ?? 0, text);
     const input = (JSON.parse(text) as { input: KvInput }).input;
     const before = this.keys.get(input.key) ?? kvModel.init();
     const { state, output } = kvApply(before, input);
@@ -93,6 +94,12 @@ class KvApplier implements GroupApplier {
   }
 }
 
+interface Committed {
+  readonly term: number;
+  readonly knownIn: number;
+  readonly text: string;
+}
+
 interface SimNode {
   readonly id: NodeId;
   readonly fs: SimFileSystem;
@@ -109,7 +116,7 @@ export class World {
   readonly violations: string[] = [];
   readonly history: KvOperation[] = [];
   /** Per group: index → the entry every replica must apply there. */
-  private readonly committed = new Map<GroupId, Map<number, { term: number; text: string }>>();
+  private readonly committed = new Map<GroupId, Map<number, Committed>>();
   /** Per group: term → its leader, as observed. */
   private readonly leaders = new Map<GroupId, Map<number, NodeId>>();
   private readonly completenessChecked = new Set<string>();
@@ -272,15 +279,26 @@ export class World {
     this.observeLeaders();
   }
 
-  recordApply(node: NodeId, group: GroupId, index: number, term: number, text: string): void {
-    const at = this.committed.get(group) as Map<number, { term: number; text: string }>;
+  /**
+   * `knownIn`: the applying node's term, a term by which the entry was surely committed
+   * (leader completeness binds only the leaders of later terms).
+   */
+  recordApply(
+    node: NodeId,
+    group: GroupId,
+    index: number,
+    term: number,
+    knownIn: number,
+    text: string,
+  ): void {
+    const at = this.committed.get(group) as Map<number, Committed>;
     const known = at.get(index);
-    if (known === undefined) at.set(index, { term, text });
+    if (known === undefined) at.set(index, { term, knownIn, text });
     else if (known.text !== text) {
       this.violations.push(
         `state-machine safety: group ${group} index ${index}: node ${node} applied ${text}, another applied ${known.text}`,
       );
-    }
+    } else if (knownIn < known.knownIn) at.set(index, { ...known, knownIn });
   }
 
   /** Election safety and leader completeness, checked on every tick. */
@@ -305,14 +323,14 @@ export class World {
     }
   }
 
-  /** A leader of term T holds every committed entry of terms up to T. */
+  /** A leader of term T holds every entry known committed in an earlier term. */
   private checkCompleteness(id: NodeId, g: GroupId, group: RaftGroup, term: number): void {
     const key = `${g}:${term}:${id}`;
     if (this.completenessChecked.has(key)) return;
     this.completenessChecked.add(key);
     const log = group.node.raft.raftLog;
-    for (const [index, entry] of this.committed.get(g) as Map<number, { term: number }>) {
-      if (entry.term > term || index < log.firstIndex()) continue;
+    for (const [index, entry] of this.committed.get(g) as Map<number, Committed>) {
+      if (entry.knownIn >= term || index < log.firstIndex()) continue;
       const have = log.term(index);
       if (have !== entry.term) {
         this.violations.push(
