@@ -3,13 +3,13 @@
  * TIME, LASTSAVE, SHUTDOWN, CONFIG, DEBUG and COMMAND (command-info.ts). Data commands
  * touch only the keyspace; the rest ask the node's services.
  */
-import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import type { Entry } from '../keyspace/db.js';
+import { entryDigest, keyspaceDigest } from '../keyspace/digest.js';
 import { RdbWriter, writeObject } from '../keyspace/serialize.js';
-import type { DigestView, Value } from '../keyspace/value.js';
+import type { Value } from '../keyspace/value.js';
 import { OK, error, map, simple, verbatim, type Reply } from '../resp/reply.js';
-import { formatDouble17g, parseInt64 } from '../util/numbers.js';
+import { parseInt64 } from '../util/numbers.js';
 import { commandCommand, helpReply, subcommandSyntaxError } from './command-info.js';
 import type { ExecContext } from './context.js';
 import { DB_INDEX_RANGE, NO_SUCH_KEY, SYNTAX } from './errors.js';
@@ -128,115 +128,17 @@ const CONFIG_HELP = [
 ];
 
 // ---------------------------------------------------------------------------------------
-// DEBUG DIGEST: Redis's algorithm (debug.c computeDatasetDigest, xorObjectDigest), so a
-// dataset digests the same here as in Redis, and replicas can be compared.
-
-/** Redis's OBJ_* type numbers, mixed into each value's digest. */
-const TYPE_IDS = { string: 0, list: 1, set: 2, zset: 3, hash: 4, stream: 6 } as const;
-const EMPTY_DIGEST = '0'.repeat(40);
-
-function sha1(data: Uint8Array): Buffer {
-  return createHash('sha1').update(data).digest();
-}
-
-function bytesOf(s: string): Buffer {
-  return Buffer.from(s, 'latin1');
-}
-
-/** digest ^= SHA1(data): order-independent accumulation. */
-function xorDigest(digest: Buffer, data: Uint8Array): void {
-  const h = sha1(data);
-  for (let i = 0; i < 20; i++) digest[i] = (digest[i] as number) ^ (h[i] as number);
-}
-
-/** digest = SHA1(digest ^ SHA1(data)): order-dependent accumulation. */
-function mixDigest(digest: Buffer, data: Uint8Array): void {
-  xorDigest(digest, data);
-  sha1(digest).copy(digest);
-}
-
-function uint32BE(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
-}
-
-/** Digest of a pair mixed in order, then xored into the whole (hash fields, zset members). */
-function xorPair(digest: Buffer, a: string, b: string): void {
-  const pair = Buffer.alloc(20);
-  mixDigest(pair, bytesOf(a));
-  mixDigest(pair, bytesOf(b));
-  xorDigest(digest, pair);
-}
-
-function mixView(digest: Buffer, view: DigestView): void {
-  switch (view.type) {
-    case 'list':
-      for (const e of view.elements) mixDigest(digest, bytesOf(e));
-      return;
-    case 'set':
-      for (const m of view.members) xorDigest(digest, bytesOf(m));
-      return;
-    case 'hash':
-      for (const [f, v] of view.fields) xorPair(digest, f, v);
-      return;
-    case 'zset':
-      for (const [m, score] of view.members) xorPair(digest, m, formatDouble17g(score));
-      return;
-    case 'stream':
-      for (const e of view.entries) {
-        mixDigest(digest, bytesOf(`${e.ms}.${e.seq}`));
-        for (const [f, v] of e.fields) {
-          mixDigest(digest, bytesOf(f));
-          mixDigest(digest, bytesOf(v));
-        }
-      }
-  }
-}
-
-/** xorObjectDigest: type, value, and whether the key has a TTL. */
-function mixValue(digest: Buffer, entry: Entry): void {
-  const value = entry.value;
-  if (typeof value === 'string') {
-    mixDigest(digest, uint32BE(TYPE_IDS.string));
-    mixDigest(digest, bytesOf(value));
-  } else {
-    mixDigest(digest, uint32BE(TYPE_IDS[value.type]));
-    mixView(digest, value.digestView());
-  }
-  if (entry.expireAt !== 0) xorDigest(digest, bytesOf('!!expire!!'));
-}
+// DEBUG DIGEST: Redis's algorithm (keyspace/digest.ts), so a dataset digests the same
+// here as in Redis, and replicas can be compared.
 
 /** DEBUG DIGEST: every key of every database, logically expired ones included. */
 function datasetDigest(ctx: NodeContext): Reply {
-  const final = Buffer.alloc(20);
-  for (const db of ctx.node.keyspace.dbs) {
-    if (db.size === 0) continue;
-    mixDigest(final, uint32BE(db.id));
-    for (const [key, entry] of db.entries()) {
-      const digest = Buffer.alloc(20);
-      mixDigest(digest, bytesOf(key));
-      mixValue(digest, entry);
-      xorDigest(final, digest);
-    }
-  }
-  return simple(final.toString('hex'));
+  return simple(keyspaceDigest(ctx.node.keyspace));
 }
 
 /** DEBUG DIGEST-VALUE key ...: each value's digest, without its key name. */
 function valueDigests(ctx: NodeContext, keys: readonly string[]): Reply {
-  const out: Reply[] = [];
-  for (const key of keys) {
-    const entry = ctx.read.db.peek(key);
-    if (entry === undefined) {
-      out.push(simple(EMPTY_DIGEST));
-      continue;
-    }
-    const digest = Buffer.alloc(20);
-    mixValue(digest, entry);
-    out.push(simple(digest.toString('hex')));
-  }
-  return out;
+  return keys.map((key) => simple(entryDigest(ctx.read.db.peek(key))));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import type { Value } from './value.js';
  * tryObjectEncoding gives by content (shared int 0..9999, int, embstr up to 44 bytes,
  * raw). 'raw': edited in place (APPEND, SETRANGE, SETBIT, BITOP). 'embstr': made by
  * createStringObject (INCRBYFLOAT): embstr up to 44 bytes, else raw, never int. 'int':
- * a private copy of an int (COPY), never shared. Not persisted: a reload re-encodes by
- * content, as Redis's RDB load does.
+ * a private copy of an int (COPY), never shared. DUMP/RESTORE drop it (a reload
+ * re-encodes by content, as Redis's RDB load does); keyspace snapshots keep it.
  */
 export type StringForm = 'auto' | 'raw' | 'embstr' | 'int';
 
@@ -136,6 +136,17 @@ export class Db {
     this.data.set(key, entry);
     if (entry.expireAt !== 0) this.volatile.add(key);
     this.listener?.modified(this, key);
+  }
+
+  /**
+   * Adds an entry to a database being filled from a snapshot, unreported, in one Map
+   * operation. False if the key was already there (its entry is then replaced).
+   */
+  load(key: string, entry: Entry): boolean {
+    const size = this.data.size;
+    this.data.set(key, entry);
+    if (entry.expireAt !== 0) this.volatile.add(key);
+    return this.data.size !== size;
   }
 
   delete(key: string): boolean {

@@ -255,7 +255,8 @@ export class RdbReader {
 
   private latin1(n: number): string {
     const start = this.pos;
-    this.take(n);
+    if (n > this.buf.length - start) corrupt();
+    this.pos = start + n;
     return this.buf.latin1Slice(start, start + n);
   }
 

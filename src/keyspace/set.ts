@@ -74,6 +74,28 @@ class MemberTable {
   clone(): MemberTable {
     return new MemberTable(new Map(this.index), this.slots.slice());
   }
+
+  /** Each member's slot, in insertion order. */
+  slotsInOrder(): number[] {
+    return Array.from(this.index.values());
+  }
+
+  /** Puts the k-th member (insertion order) in slot `slots[k]`; false unless a permutation. */
+  reorderSlots(slots: readonly number[]): boolean {
+    const n = this.slots.length;
+    if (slots.length !== n) return false;
+    const placed = new Array<string>(n);
+    let k = 0;
+    for (const member of this.index.keys()) {
+      const at = slots[k++] as number;
+      if (!(at >= 0 && at < n) || placed[at] !== undefined) return false;
+      placed[at] = member;
+    }
+    k = 0;
+    for (const member of this.index.keys()) this.index.set(member, slots[k++] as number);
+    for (let i = 0; i < n; i++) this.slots[i] = placed[i] as string;
+    return true;
+  }
 }
 
 /** A live SSCAN: the Map iterator, and the member it read ahead (not yet answered). */
@@ -162,6 +184,20 @@ export class SetValue implements CollectionValue {
   /** The intset's values, or null for a hashtable set (RDB writer). */
   intsetValues(): Intset | null {
     return this.ints;
+  }
+
+  /**
+   * For a hashtable, each member's slot in the random-pick array, in iteration order;
+   * null for an intset. Deletes make the two orders differ; a snapshot keeps both
+   * (with `restorePickSlots`), so SPOP and SRANDMEMBER pick alike on every replica.
+   */
+  pickSlots(): number[] | null {
+    return this.table?.slotsInOrder() ?? null;
+  }
+
+  /** Re-lays the pick array as `pickSlots()` gave it; false unless it fits this set. */
+  restorePickSlots(slots: readonly number[]): boolean {
+    return this.table !== null && this.table.reorderSlots(slots);
   }
 
   clone(): SetValue {

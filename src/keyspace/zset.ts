@@ -722,6 +722,46 @@ export class ZSetValue implements CollectionValue {
     return { type: 'zset', members: this.entries() };
   }
 
+  /**
+   * For a skiplist whose dict (ZSCAN's order, insertion order) differs from rank order,
+   * each member's rank in dict order; null otherwise. A snapshot keeps it (with
+   * `restoreDictRanks`), so ZSCAN walks alike on every replica.
+   */
+  dictRanks(): number[] | null {
+    if (this.dict === null) return null;
+    const sorted = this.entries();
+    let same = true;
+    for (const m of this.dict.keys()) {
+      if (sorted.next().value?.[0] !== m) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return null;
+    const rankOf = new Map<string, number>();
+    this.forRange(0, this.size, false, (m) => rankOf.set(m, rankOf.size));
+    return Array.from(this.dict.keys(), (m) => rankOf.get(m) as number);
+  }
+
+  /** Re-orders the dict as `dictRanks()` gave it; false unless it fits this set. */
+  restoreDictRanks(ranks: readonly number[]): boolean {
+    if (this.dict === null || ranks.length !== this.size) return false;
+    const members: string[] = [];
+    const scores: number[] = [];
+    this.forRange(0, this.size, false, (m, s) => {
+      members.push(m);
+      scores.push(s);
+    });
+    const dict = new Map<string, number>();
+    for (const rank of ranks) {
+      const m = members[rank];
+      if (m === undefined || dict.has(m)) return false;
+      dict.set(m, scores[rank] as number);
+    }
+    this.dict = dict;
+    return true;
+  }
+
   /** Every (member, score) in order. */
   *entries(): IterableIterator<readonly [string, number]> {
     for (let leaf: Leaf | null = this.tree.first(); leaf !== null; leaf = leaf.next) {

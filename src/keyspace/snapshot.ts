@@ -1,0 +1,340 @@
+/**
+ * Keyspace snapshots: the whole keyspace as bytes, for Raft snapshots (taken every N
+ * entries, sent to lagging followers, loaded at restart). A replica that loads one must
+ * then behave exactly as the one that wrote it, so a snapshot keeps more than Redis's
+ * RDB does: every value's encoding (OBJECT ENCODING, and through it SPOP's picks and
+ * SSCAN's shape), each string's form, and the iteration order of every database and
+ * container (keys, hash fields, set members, a set's random-pick order, a skiplist's
+ * ZSCAN order). The LRU clock is node-local and is not kept.
+ *
+ *   "AIKVSNAP" | format version (2 bytes LE)
+ *   per non-empty database: 0xFE, db index (RDB length), records, 0xFD, key count
+ *   0xFF | CRC-64 of every byte before it (8 bytes LE, util/crc64.ts)
+ *
+ * A record: a flags byte (below 0x10: string form, TTL, order section), the key (RDB
+ * string), the absolute deadline in ms (8 bytes LE, only with a TTL), the value in
+ * Redis's RDB object encoding (serialize.ts writeObject: the type byte names the
+ * encoding), then for a set or skiplist whose orders a plain RDB payload loses, the
+ * permutation that restores them. Keys are written in iteration order, and the value
+ * payloads list their elements in it, so loading in file order rebuilds it.
+ */
+import { crc64, writeCrc64LE } from '../util/crc64.js';
+import { Db, Entry, type StringForm } from './db.js';
+import type { Keyspace } from './keyspace.js';
+import {
+  RdbReader,
+  RdbType,
+  RdbWriter,
+  readObject,
+  writeObject,
+  type LoadSettings,
+} from './serialize.js';
+import { SetValue } from './set.js';
+import { typeOf, type Value } from './value.js';
+import { ZSetValue } from './zset.js';
+
+export const SNAPSHOT_FORMAT_VERSION = 1;
+const MAGIC = Buffer.from('AIKVSNAP', 'latin1');
+const HEADER_BYTES = MAGIC.length + 2;
+const CRC_BYTES = 8;
+
+/** Opcodes between records; a record's flags byte is always below them. */
+const OP_DB = 0xfe;
+const OP_DB_END = 0xfd;
+const OP_EOF = 0xff;
+
+/** A record's flags: the string form (its index in FORMS), a TTL, an order section. */
+const FORM_MASK = 0x03;
+const HAS_EXPIRE = 0x04;
+const HAS_ORDER = 0x08;
+const FLAGS_ALL = FORM_MASK | HAS_EXPIRE | HAS_ORDER;
+const FORMS: readonly StringForm[] = ['auto', 'raw', 'embstr', 'int'];
+
+/**
+ * A malformed snapshot: what is wrong and the byte offset where it was found (for a
+ * bad value, where its record starts).
+ */
+export class SnapshotFormatError extends Error {
+  constructor(
+    what: string,
+    readonly offset: number,
+    options?: ErrorOptions,
+  ) {
+    super(`keyspace snapshot: ${what} at byte offset ${offset}`, options);
+  }
+}
+
+function fail(what: string, offset: number): never {
+  throw new SnapshotFormatError(what, offset);
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+/**
+ * Writes a snapshot in pieces, walking the databases with a cursor, so a big keyspace
+ * can be written across event-loop turns: the pieces, concatenated, are one snapshot.
+ * A key changed while the walk is under way is the caller's to handle (copy-on-write):
+ * the walk is a live Map iterator, which sees later changes to keys it has not reached,
+ * sees a key deleted and re-added behind it again (a repeated key, which a load
+ * rejects), and keeps walking a database's old Map after FLUSHDB or SWAPDB. Each piece
+ * is its own buffer.
+ */
+export class KeyspaceSnapshotWriter {
+  private dbIndex = -1;
+  private walk: Iterator<[string, Entry]> | null = null;
+  private keysInDb = 0;
+  private crc = 0n;
+  private started = false;
+  private finished = false;
+  private readonly deadline = Buffer.alloc(8);
+
+  constructor(private readonly keyspace: Keyspace) {}
+
+  /** True once the last piece has been returned. */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** The next piece, with up to `maxKeys` keys (at least one); null after the last. */
+  next(maxKeys: number): Uint8Array | null {
+    if (this.finished) return null;
+    const w = new RdbWriter();
+    if (!this.started) {
+      w.bytes(MAGIC);
+      w.byte(SNAPSHOT_FORMAT_VERSION & 0xff);
+      w.byte(SNAPSHOT_FORMAT_VERSION >> 8);
+      this.started = true;
+    }
+    let budget = Math.max(1, maxKeys);
+    while (true) {
+      if (this.walk === null && !this.openNextDb(w)) {
+        w.byte(OP_EOF);
+        this.finished = true;
+        break;
+      }
+      if (budget === 0) break;
+      const next = (this.walk as Iterator<[string, Entry]>).next();
+      if (next.done === true) {
+        w.byte(OP_DB_END);
+        w.len(this.keysInDb);
+        this.walk = null;
+        continue;
+      }
+      this.writeRecord(w, next.value[0], next.value[1]);
+      this.keysInDb++;
+      budget--;
+    }
+    this.crc = crc64(w.finish(), this.crc);
+    if (this.finished) {
+      const footer = Buffer.alloc(CRC_BYTES);
+      writeCrc64LE(this.crc, footer, 0);
+      w.bytes(footer);
+    }
+    return w.finish();
+  }
+
+  private openNextDb(w: RdbWriter): boolean {
+    const dbs = this.keyspace.dbs;
+    for (this.dbIndex++; this.dbIndex < dbs.length; this.dbIndex++) {
+      const db = dbs[this.dbIndex] as Db;
+      if (db.size === 0) continue;
+      w.byte(OP_DB);
+      w.len(this.dbIndex);
+      this.walk = db.entries();
+      this.keysInDb = 0;
+      return true;
+    }
+    return false;
+  }
+
+  private writeRecord(w: RdbWriter, key: string, entry: Entry): void {
+    const value = entry.value;
+    const order = orderOf(value);
+    let flags = typeof value === 'string' ? FORMS.indexOf(entry.stringForm) : 0;
+    if (entry.expireAt !== 0) flags |= HAS_EXPIRE;
+    if (order !== null) flags |= HAS_ORDER;
+    w.byte(flags);
+    w.string(key);
+    if (entry.expireAt !== 0) {
+      this.deadline.writeUInt32LE(entry.expireAt % 2 ** 32, 0);
+      this.deadline.writeUInt32LE(Math.floor(entry.expireAt / 2 ** 32), 4);
+      w.bytes(this.deadline);
+    }
+    if (!writeObject(w, value)) {
+      throw new Error(`keyspace snapshot: no RDB encoder for a ${typeOf(value)} value`);
+    }
+    if (order !== null) {
+      w.len(order.length);
+      for (const n of order) w.len(n);
+    }
+  }
+}
+
+/** The whole keyspace as one snapshot, in a buffer of its exact size. */
+export function writeKeyspaceSnapshot(keyspace: Keyspace): Uint8Array {
+  // A copy: the writer's buffer grows by doubling, and a snapshot may be kept a while.
+  return new Uint8Array(new KeyspaceSnapshotWriter(keyspace).next(Infinity) as Uint8Array);
+}
+
+/**
+ * The permutation a value's RDB payload does not carry: a hashtable set's pick slots, a
+ * skiplist's ZSCAN order by rank. Null when there is none or it is the identity.
+ */
+function orderOf(value: Value): number[] | null {
+  if (value instanceof ZSetValue) return value.dictRanks();
+  if (!(value instanceof SetValue)) return null;
+  const slots = value.pickSlots();
+  if (slots === null) return null;
+  for (let i = 0; i < slots.length; i++) if (slots[i] !== i) return slots;
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading
+
+/** Thresholds under which a loader keeps the encoding its RDB type byte names. */
+const KEEP_COMPACT: LoadSettings = { number: () => Infinity };
+const KEEP_BIG: LoadSettings = { number: () => -1 };
+const COMPACT_TYPES: ReadonlySet<number> = new Set([
+  RdbType.HASH_LISTPACK,
+  RdbType.SET_INTSET,
+  RdbType.ZSET_LISTPACK,
+]);
+
+/**
+ * Replaces `into`'s contents with the snapshot's, or throws SnapshotFormatError and
+ * leaves `into` as it was. Every value keeps the encoding it was written with, whatever
+ * the thresholds in `_settings` (replicas must agree, and the writer's were in force
+ * when the values were built); loaded entries get `lruClock` as their access time.
+ */
+export function readKeyspaceSnapshot(
+  bytes: Uint8Array,
+  into: Keyspace,
+  _settings?: LoadSettings,
+  lruClock = 0,
+): void {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  checkFrame(buf);
+  const body = buf.subarray(0, buf.length - CRC_BYTES);
+  const input = { r: new RdbReader(body, HEADER_BYTES), body, lruClock };
+  const staged = readDbs(input, into.dbs.length);
+  for (const db of into.dbs) {
+    const loaded = staged.get(db.id);
+    if (loaded !== undefined) db.swapWith(loaded);
+    else if (db.size > 0) db.clear();
+  }
+}
+
+/** Length, magic, version and CRC, before anything is parsed. */
+function checkFrame(buf: Buffer): void {
+  if (buf.length < HEADER_BYTES + 1 + CRC_BYTES) fail(`too short (${buf.length} bytes)`, 0);
+  if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) fail('bad magic, not a snapshot', 0);
+  const version = buf.readUInt16LE(MAGIC.length);
+  if (version !== SNAPSHOT_FORMAT_VERSION) {
+    fail(`format version ${version}, expected ${SNAPSHOT_FORMAT_VERSION}`, MAGIC.length);
+  }
+  const footer = buf.length - CRC_BYTES;
+  const expected = Buffer.alloc(CRC_BYTES);
+  writeCrc64LE(crc64(buf.subarray(0, footer)), expected, 0);
+  if (!expected.equals(buf.subarray(footer)))
+    fail('CRC-64 mismatch (truncated or corrupt)', footer);
+}
+
+/** A failure while parsing as a SnapshotFormatError at `offset`, unless it is one. */
+function formatError(what: string, offset: number, e: unknown): SnapshotFormatError {
+  if (e instanceof SnapshotFormatError) return e;
+  const why = e instanceof Error ? e.message : String(e);
+  return new SnapshotFormatError(`${what} (${why})`, offset, { cause: e });
+}
+
+/** The snapshot's body (footer excluded), a reader over it, and the loaded entries' clock. */
+interface Input {
+  readonly r: RdbReader;
+  readonly body: Buffer;
+  readonly lruClock: number;
+}
+
+function readDbs(input: Input, dbCount: number): Map<number, Db> {
+  const r = input.r;
+  const staged = new Map<number, Db>();
+  let previous = -1;
+  while (true) {
+    const at = r.offset;
+    let op: number;
+    let index: number;
+    try {
+      op = r.byte();
+      if (op === OP_EOF) break;
+      if (op !== OP_DB) fail(`opcode 0x${op.toString(16)} where a database or the end belongs`, at);
+      index = r.len();
+    } catch (e) {
+      throw formatError('truncated or malformed database header', at, e);
+    }
+    if (index >= dbCount) fail(`database ${index}, but the keyspace has ${dbCount}`, at);
+    if (index <= previous) fail(`database ${index} after database ${previous}`, at);
+    previous = index;
+    staged.set(index, readDb(input, index));
+  }
+  if (r.offset !== input.body.length) fail('bytes after the end marker', r.offset);
+  return staged;
+}
+
+/** One database's records, up to its end marker; a failure names its record's offset. */
+function readDb(input: Input, index: number): Db {
+  const r = input.r;
+  const db = new Db(index);
+  let at = r.offset;
+  try {
+    while (true) {
+      at = r.offset;
+      const flags = r.byte();
+      if (flags === OP_DB_END) {
+        const count = r.len();
+        if (count !== db.size)
+          fail(`database ${index} counts ${count} keys but holds ${db.size}`, at);
+        return db;
+      }
+      if ((flags & ~FLAGS_ALL) !== 0) fail(`record flags 0x${flags.toString(16)}`, at);
+      const key = r.string();
+      if (!db.load(key, readEntry(input, flags))) fail('a key repeated in its database', at);
+    }
+  } catch (e) {
+    throw formatError('truncated or malformed record', at, e);
+  }
+}
+
+/** A record after its key: deadline, value (in the encoding written), order section. */
+function readEntry(input: Input, flags: number): Entry {
+  const r = input.r;
+  const expireAt = (flags & HAS_EXPIRE) !== 0 ? readDeadline(r) : 0;
+  const settings = COMPACT_TYPES.has(input.body[r.offset] ?? -1) ? KEEP_COMPACT : KEEP_BIG;
+  const value = readObject(r, settings);
+  const entry = new Entry(value, expireAt, input.lruClock);
+  const form = flags & FORM_MASK;
+  if (form !== 0) {
+    if (typeof value !== 'string') throw new Error('a string form on a collection');
+    entry.stringForm = FORMS[form] as StringForm;
+  }
+  if ((flags & HAS_ORDER) !== 0) readOrder(r, value);
+  return entry;
+}
+
+function readDeadline(r: RdbReader): number {
+  const b = r.take(8);
+  const high = b.readUInt32LE(4);
+  const ms = high * 2 ** 32 + b.readUInt32LE(0);
+  if (high >= 2 ** 21 || ms === 0) throw new Error(`deadline ${ms} out of range`);
+  return ms;
+}
+
+function readOrder(r: RdbReader, value: Value): void {
+  const n = r.len();
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) order.push(r.len());
+  const fits =
+    value instanceof SetValue
+      ? value.restorePickSlots(order)
+      : value instanceof ZSetValue && value.restoreDictRanks(order);
+  if (!fits) throw new Error(`an order section that does not fit its ${typeOf(value)}`);
+}
