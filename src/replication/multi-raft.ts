@@ -15,6 +15,7 @@ import { NODE_GROUP, Quiescence } from './quiescence.js';
 import {
   ConfChangeType,
   EntryType,
+  StateType,
   type ConfChange,
   type ConfState,
   type Entry,
@@ -49,10 +50,15 @@ export interface MessageSender {
 /** The replicated state of one group, as the application defines it. */
 export interface GroupApplier {
   /**
-   * Applies one committed proposal; the result goes to the proposer's callback. `local`:
-   * this node proposed it and waits for the result (replicas elsewhere drop theirs).
+   * Applies one committed proposal; the result goes to the proposer's callback. `own`
+   * is set when this node proposed it and waits for the result (replicas elsewhere drop
+   * theirs); its `context` is what the proposer passed to proposeFramed.
    */
-  apply(index: number, payload: Uint8Array, local: boolean): unknown;
+  apply(
+    index: number,
+    payload: Uint8Array,
+    own: { readonly context: unknown } | undefined,
+  ): unknown;
   /** An image of the state after the last applied entry. */
   snapshot(): Uint8Array;
   /** Replaces the state with a snapshot's. */
@@ -90,10 +96,14 @@ export interface MultiRaftOptions {
   readonly logger?: (level: 'debug' | 'info' | 'warn', message: string) => void;
 }
 
-const HEADER_BYTES = 16;
+/** Bytes a proposal's header takes before its payload (see writeHeader). */
+export const PROPOSAL_HEADER_BYTES = 16;
+const HEADER_BYTES = PROPOSAL_HEADER_BYTES;
 
 interface PendingProposal {
   readonly done: (outcome: ProposalOutcome) => void;
+  /** What the proposer handed in with it, given back to the applier (see GroupApplier). */
+  readonly context: unknown;
   readonly deadline: number;
   index: number;
 }
@@ -110,20 +120,36 @@ interface PendingRead {
  * entry of someone else applied at the index the proposal took proves that it lost.
  * The incarnation keeps a restarted node from mistaking its old entries for new ones.
  */
-function frame(node: NodeId, incarnation: number, seq: number, payload: Uint8Array): Uint8Array {
-  const data = new Uint8Array(HEADER_BYTES + payload.length);
-  const view = new DataView(data.buffer);
-  view.setUint32(0, node % 0x1_0000_0000, true);
-  view.setUint32(4, Math.floor(node / 0x1_0000_0000), true);
-  view.setUint32(8, incarnation, true);
-  view.setUint32(12, seq, true);
-  data.set(payload, HEADER_BYTES);
-  return data;
+function writeHeader(data: Uint8Array, node: NodeId, incarnation: number, seq: number): void {
+  writeU32(data, 0, node % 0x1_0000_0000);
+  writeU32(data, 4, Math.floor(node / 0x1_0000_0000));
+  writeU32(data, 8, incarnation);
+  writeU32(data, 12, seq);
+}
+
+function writeU32(data: Uint8Array, at: number, v: number): void {
+  data[at] = v & 0xff;
+  data[at + 1] = (v >>> 8) & 0xff;
+  data[at + 2] = (v >>> 16) & 0xff;
+  data[at + 3] = v >>> 24;
+}
+
+function readU32(data: Uint8Array, at: number): number {
+  return (
+    ((data[at] as number) |
+      ((data[at + 1] as number) << 8) |
+      ((data[at + 2] as number) << 16) |
+      ((data[at + 3] as number) << 24)) >>>
+    0
+  );
 }
 
 export class RaftGroup {
   readonly node: RawNode;
   private readonly proposals = new Map<number, PendingProposal>();
+  /** Proposals of this turn not yet handed to Raft, and their sequence numbers. */
+  private unproposed: Uint8Array[] = [];
+  private unproposedSeqs: number[] = [];
   private readonly proposalAt = new Map<number, number>();
   private readonly reads = new Map<number, PendingRead>();
   private readonly readsByIndex: PendingRead[] = [];
@@ -172,14 +198,48 @@ export class RaftGroup {
 
   /** Proposes a payload; `done` runs once it applied here or cannot be known to. */
   propose(payload: Uint8Array, done: (outcome: ProposalOutcome) => void): void {
+    const data = new Uint8Array(HEADER_BYTES + payload.length);
+    data.set(payload, HEADER_BYTES);
+    this.proposeFramed(data, done, undefined);
+  }
+
+  /**
+   * Proposes `data`, whose first PROPOSAL_HEADER_BYTES are left for the header (saving
+   * the copy `propose` makes). `context` comes back to this node's applier with the
+   * entry, so the proposer can skip decoding what it just encoded.
+   */
+  proposeFramed(
+    data: Uint8Array,
+    done: (outcome: ProposalOutcome) => void,
+    context: unknown,
+  ): void {
     const seq = (this.seq = (this.seq + 1) >>> 0);
     const o = this.host.options;
-    if (!this.node.propose(frame(o.id, this.host.incarnation, seq, payload))) {
-      done({ ok: false, failure: 'dropped' });
-      return;
-    }
-    this.proposals.set(seq, { done, deadline: this.host.ticks + o.requestTimeoutTicks, index: 0 });
+    writeHeader(data, o.id, this.host.incarnation, seq);
+    this.unproposed.push(data);
+    this.unproposedSeqs.push(seq);
+    const deadline = this.host.ticks + o.requestTimeoutTicks;
+    this.proposals.set(seq, { done, context, deadline, index: 0 });
     this.host.touch(this);
+  }
+
+  /**
+   * Hands the turn's proposals to Raft as one batch (one message, one append), just
+   * before the Ready is taken; if Raft drops them, they fail as `dropped`.
+   */
+  proposeBatch(): void {
+    if (this.unproposed.length === 0) return;
+    const payloads = this.unproposed;
+    const seqs = this.unproposedSeqs;
+    this.unproposed = [];
+    this.unproposedSeqs = [];
+    if (this.node.propose(...payloads)) return;
+    for (const seq of seqs) {
+      const p = this.proposals.get(seq);
+      if (p === undefined) continue;
+      this.proposals.delete(seq);
+      p.done({ ok: false, failure: 'dropped' });
+    }
   }
 
   /** Calls `done(null)` once a read served now from this replica is linearizable. */
@@ -236,6 +296,23 @@ export class RaftGroup {
   advance(rd: Ready): void {
     this.node.advance(rd);
     this.maybeSnapshot();
+    this.leadIfSoleVoter();
+  }
+
+  /**
+   * A group whose only voter is this node need not wait an election timeout to lead;
+   * Raft refuses to campaign until the bootstrap's conf changes are applied, so this
+   * runs after every advance until it leads.
+   */
+  leadIfSoleVoter(): void {
+    const raft = this.node.raft;
+    if (raft.state === StateType.Leader || raft.state === StateType.Candidate) return;
+    const { voters, votersOutgoing } = this.confState;
+    if (voters.length !== 1 || voters[0] !== this.host.options.id || votersOutgoing.length > 0) {
+      return;
+    }
+    this.node.campaign();
+    this.host.touch(this);
   }
 
   private noteProposalIndices(entries: readonly Entry[]): void {
@@ -251,13 +328,11 @@ export class RaftGroup {
 
   /** The sequence number of a proposal this incarnation of this node made, or -1. */
   private ownSeq(e: Entry): number {
-    if (e.type !== EntryType.Normal || e.data.length < HEADER_BYTES) return -1;
-    const view = new DataView(e.data.buffer, e.data.byteOffset, HEADER_BYTES);
-    const node = view.getUint32(0, true) + view.getUint32(4, true) * 0x1_0000_0000;
-    if (node !== this.host.options.id || view.getUint32(8, true) !== this.host.incarnation) {
-      return -1;
-    }
-    return view.getUint32(12, true);
+    const d = e.data;
+    if (e.type !== EntryType.Normal || d.length < HEADER_BYTES) return -1;
+    const node = readU32(d, 0) + readU32(d, 4) * 0x1_0000_0000;
+    if (node !== this.host.options.id || readU32(d, 8) !== this.host.incarnation) return -1;
+    return readU32(d, 12);
   }
 
   private applyEntry(e: Entry): void {
@@ -272,7 +347,7 @@ export class RaftGroup {
     if (e.data.length < HEADER_BYTES) return;
     const seq = this.ownSeq(e);
     const p = seq < 0 ? undefined : this.proposals.get(seq);
-    const value = this.applier.apply(e.index, e.data.subarray(HEADER_BYTES), p !== undefined);
+    const value = this.applier.apply(e.index, e.data.subarray(HEADER_BYTES), p);
     if (p === undefined) return;
     this.proposals.delete(seq);
     this.proposalAt.delete(p.index);
@@ -422,9 +497,7 @@ export class MultiRaft {
     const group = new RaftGroup(id, this, applier, storage);
     if (bootstrap !== undefined && storage.lastIndex() === 0) group.node.bootstrap(bootstrap);
     this.groups.set(id, group);
-    // A group of one voter need not wait an election timeout to lead.
-    const { voters } = group.node.raft.trk.confState();
-    if (voters.length === 1 && voters[0] === this.options.id) group.node.campaign();
+    group.leadIfSoleVoter();
     this.membersChanged();
     this.touch(group);
     return group;
@@ -513,6 +586,7 @@ export class MultiRaft {
       const batch: [RaftGroup, Ready][] = [];
       let mustSync = false;
       for (const g of this.dirty) {
+        g.proposeBatch();
         if (!g.node.hasReady()) continue;
         const rd = g.node.ready();
         g.persist(rd);

@@ -25,6 +25,11 @@ export interface ConnectionHost {
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', message: string): void;
 }
 
+/** A protocol error met after requests that are still held back. */
+interface ProtocolFailure {
+  readonly message: string;
+}
+
 /** A reply waiting for the replies before it. */
 interface Slot {
   reply: Reply | undefined;
@@ -64,7 +69,8 @@ export class Connection implements Session {
   private readonly decoder: RequestDecoder;
   private readonly out = new ReplyBuffer();
   private readonly slots: Slot[] = [];
-  private readonly deferred: string[][] = [];
+  /** Requests held back in order; a protocol error takes its place among them. */
+  private readonly deferred: (string[] | ProtocolFailure)[] = [];
   /** Commands whose reply has not come yet (writes in the log, EXEC, blocked pops). */
   private pendingWrites = 0;
   /** CLIENT REPLY SKIP: the next command's reply is dropped. */
@@ -232,7 +238,12 @@ export class Connection implements Session {
 
   private drainDeferred(): void {
     while (this.deferred.length > 0) {
-      const argv = this.deferred[0] as string[];
+      const argv = this.deferred[0] as string[] | ProtocolFailure;
+      if (!Array.isArray(argv)) {
+        this.deferred.length = 0;
+        this.failProtocol(argv.message);
+        return;
+      }
       if (this.pendingWrites > 0 && !this.host.isWrite(argv)) return;
       if (this.host.paused(argv) || this.isBlocked) return;
       this.deferred.shift();
@@ -241,6 +252,12 @@ export class Connection implements Session {
   }
 
   private onProtocolError(message: string): void {
+    // Requests before the bad one still answer first, in order.
+    if (this.deferred.length > 0) this.deferred.push({ message });
+    else this.failProtocol(message);
+  }
+
+  private failProtocol(message: string): void {
     this.host.log(
       'verbose',
       `Protocol error (${message}) from client: id=${this.id} addr=${this.addr}`,

@@ -46,6 +46,11 @@ export interface ServerDeps {
   readonly versions: { readonly redis: string; readonly aikv: string };
   /** Gathers the INFO text; set by main once all sources are wired. */
   info?: (server: NodeServer, sections: readonly string[]) => string;
+  /**
+   * The log that takes this node's writes, given the state machine that must apply
+   * them: a Raft group (main wires it) or, by default, a local log that applies at once.
+   */
+  log?: (machine: StateMachine, keyspace: Keyspace) => Proposer;
 }
 
 const NOAUTH = error('NOAUTH Authentication required.');
@@ -107,7 +112,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
     this.machine = new StateMachine(this.keyspace, this.registry, deps.config, {
       onReady: (db, key) => this.blocked.signalReady(db, key),
     });
-    this.proposer = new LocalLog(this.machine);
+    this.proposer = deps.log?.(this.machine, this.keyspace) ?? new LocalLog(this.machine);
     this.startedAt = this.lastSaveAt = deps.now();
     this.runId = Array.from({ length: 5 }, () =>
       deps.random32().toString(16).padStart(8, '0'),

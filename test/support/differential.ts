@@ -55,7 +55,13 @@ export async function startRedis(): Promise<RunningServer> {
     await stop();
     throw new Error(`redis-server: ${(err as Error).message}\n${out}`);
   }
-  return { port, dir, process: child, output: () => out, stop };
+  const kill = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { port, dir, process: child, output: () => out, stop, kill };
 }
 
 async function waitListening(port: number, exited: () => boolean): Promise<void> {

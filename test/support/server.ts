@@ -14,7 +14,10 @@ export interface RunningServer {
   readonly process: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
+  /** SIGTERM, then removes the data directory unless it was given to startServer. */
   stop(): Promise<void>;
+  /** SIGKILL (a crash): the data directory stays for a restart. */
+  kill(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -47,9 +50,13 @@ async function waitForPort(port: number, child: ChildProcess, deadlineMs: number
   throw new Error(`server did not listen on ${port} within ${deadlineMs} ms`);
 }
 
-export async function startServer(args: string[] = []): Promise<RunningServer> {
+/** `options.dir`: a data directory to use (and keep), e.g. to restart on a crashed one. */
+export async function startServer(
+  args: string[] = [],
+  options: { dir?: string } = {},
+): Promise<RunningServer> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'aikv-test-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'aikv-test-'));
   const child = spawn(
     process.execPath,
     ['bin/aikv-server.js', '--port', String(port), '--dir', dir, ...args],
@@ -75,7 +82,13 @@ export async function startServer(args: string[] = []): Promise<RunningServer> {
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }
