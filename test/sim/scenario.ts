@@ -133,6 +133,7 @@ export function runScenario(
   world.checkLiveness(LIVENESS_TICKS * TICK_MS);
   scheduler.runFor(2000);
   world.checkConvergence();
+  world.checkLogMatching();
   const linearizability = world.checkLinearizable(options.checkSteps);
   return {
     seed,

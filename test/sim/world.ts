@@ -31,6 +31,7 @@ import {
   type KvOutput,
   type KvState,
 } from './linearizability.js';
+import { checkLogMatching, type LogView } from './checkers.js';
 import { SimNetwork, type NetworkEvent } from './network.js';
 import { SimRng } from './rng.js';
 import { Scheduler } from './scheduler.js';
@@ -274,9 +275,34 @@ export class World {
     );
   }
 
+  private ticks = 0;
+
   private tick(): void {
     for (const node of this.nodes.values()) node.raft?.tick();
     this.observeLeaders();
+    if (++this.ticks % 50 === 0) this.checkLogMatching();
+  }
+
+  /** Log matching across the live replicas of every group (see checkers.ts). */
+  checkLogMatching(): void {
+    const views: LogView[] = [];
+    for (const node of this.nodes.values()) {
+      if (node.raft === null) continue;
+      for (const g of this.groupIds) {
+        const log = (node.raft.group(g) as RaftGroup).node.raft.raftLog;
+        const first = log.firstIndex();
+        const entries = log.allEntries();
+        views.push({
+          node: node.id,
+          group: g,
+          firstIndex: first,
+          lastIndex: log.lastIndex(),
+          term: (i) => log.term(i) ?? -1,
+          data: (i) => decoder.decode(entries[i - first]?.data ?? new Uint8Array(0)),
+        });
+      }
+    }
+    for (const v of checkLogMatching(views)) this.violations.push(`log matching: ${v.message}`);
   }
 
   /**
