@@ -39,6 +39,11 @@ export interface RaftStore {
   flush(done: (err: Error | null) => void): void;
   /** The state machine has a snapshot at `snapshot.meta.index`: the log before it may go. */
   compact(group: GroupId, snapshot: Snapshot): void;
+  /**
+   * Entries up to `index` are applied and no peer will need them: the store may drop
+   * them from memory (it keeps them on disk until `compact`).
+   */
+  release?(group: GroupId, index: number): void;
 }
 
 export interface MessageSender {
@@ -297,6 +302,20 @@ export class RaftGroup {
     this.node.advance(rd);
     this.maybeSnapshot();
     this.leadIfSoleVoter();
+    if (this.isSoleMember() && rd.committedEntries.length > 0) {
+      this.host.options.store.release?.(this.id, this.applied);
+    }
+  }
+
+  /** This node is the group's only member: nobody will ever ask it for old entries. */
+  private isSoleMember(): boolean {
+    const { voters, learners, votersOutgoing } = this.confState;
+    return (
+      voters.length === 1 &&
+      voters[0] === this.host.options.id &&
+      learners.length === 0 &&
+      votersOutgoing.length === 0
+    );
   }
 
   /**
@@ -372,7 +391,7 @@ export class RaftGroup {
     this.applier.onConfChange?.(cc, this.confState);
     // A node added after a compaction can only start from a snapshot that names it.
     const adds = cc.changes.some((c) => c.type !== ConfChangeType.RemoveNode);
-    if (adds && this.snapshotIndex > 0) this.snapshotDue = true;
+    if (adds && this.node.raft.raftLog.firstIndex() > 1) this.snapshotDue = true;
   }
 
   private restore(snapshot: Snapshot): void {

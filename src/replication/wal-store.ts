@@ -104,9 +104,13 @@ export class WalStore implements RaftStore {
         return;
       }
       this.wal.recordSnapshot(group, snapshot.meta);
-      this.wal.compact(group, snapshot.meta.index);
+      this.wal.compact(group, snapshot.meta.index, snapshot.meta.term);
       this.prunable.set(group, snapshot.meta.index);
     });
+  }
+
+  release(group: GroupId, index: number): void {
+    this.wal.group(group).release(index);
   }
 
   /** The everysec policy's once-a-second fsync; the node's timer calls it. */

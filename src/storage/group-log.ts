@@ -36,8 +36,15 @@ export interface GroupCheckpoint {
 export class GroupLog implements LogStorage {
   hardState: HardState = EMPTY_HARD_STATE;
   snapshotMeta: SnapshotMeta = EMPTY_SNAPSHOT_META;
+  /** The memory floor: entries <= compacted are not held here (Raft's firstIndex - 1). */
   private compacted = 0;
   private compactedTerm = 0;
+  /**
+   * The floor on disk: what compaction records say. It trails `compacted` when entries
+   * were released from memory (see `release`) but are still needed for replay.
+   */
+  private diskCompacted = 0;
+  private diskCompactedTerm = 0;
   /** Entries live at ents[head..]; compaction moves `head` and trims now and then. */
   private ents: Entry[] = [];
   private head = 0;
@@ -110,8 +117,8 @@ export class GroupLog implements LogStorage {
     return {
       hardState: this.hardState,
       snapshot: this.snapshotMeta,
-      compactedIndex: this.compacted,
-      compactedTerm: this.compactedTerm,
+      compactedIndex: this.diskCompacted,
+      compactedTerm: this.diskCompactedTerm,
       lastIndex,
       lastTerm: this.term(lastIndex),
     };
@@ -146,9 +153,32 @@ export class GroupLog implements LogStorage {
     for (let i = skip; i < entries.length; i++) this.ents.push(entries[i] as Entry);
   }
 
+  /** The compaction point on disk (see diskCompacted). */
+  get compactedOnDisk(): number {
+    return this.diskCompacted;
+  }
+
   /** Drops entries <= index; `term` is the term of entry `index`. */
   compactTo(index: number, term: number): void {
     if (index >= this.missingUntil) this.missingUntil = 0;
+    if (index >= this.diskCompacted) {
+      this.diskCompacted = index;
+      this.diskCompactedTerm = term;
+    }
+    this.trimTo(index, term);
+  }
+
+  /**
+   * Drops entries <= index from memory only: they stay on disk for replay and count for
+   * nothing in segment deletion. For a group no peer will ever ask for them again (one
+   * voter, no learners), applied entries need not be held.
+   */
+  release(index: number): void {
+    if (index <= this.compacted || index > this.lastIndex()) return;
+    this.trimTo(index, this.term(index));
+  }
+
+  private trimTo(index: number, term: number): void {
     if (index < this.compacted) return;
     if (index === this.compacted) {
       // Replay may have reset here without knowing the term; the record knows it.
@@ -172,6 +202,8 @@ export class GroupLog implements LogStorage {
   /** An installed snapshot: the log restarts after it. */
   restart(meta: SnapshotMeta): void {
     this.resetAt(meta.index, meta.term);
+    this.diskCompacted = meta.index;
+    this.diskCompactedTerm = meta.term;
     this.snapshotMeta = meta;
     this.missingUntil = 0;
   }

@@ -177,16 +177,17 @@ export class Wal {
   }
 
   /** Drops the group's entries <= index (index <= lastIndex) and logs a marker. */
-  compact(group: GroupId, index: number): void {
+  /** `term`: the term of entry `index`, when it may already be released from memory. */
+  compact(group: GroupId, index: number, term?: number): void {
     this.assertOpen();
     const log = this.group(group);
-    if (index < log.firstIndex()) return;
+    if (index <= log.compactedOnDisk) return;
     if (index > log.lastIndex()) {
       throw new RangeError(
         `wal: group ${group} compact(${index}) past last index ${log.lastIndex()}`,
       );
     }
-    const term = log.term(index);
+    term ??= log.term(index);
     this.record(RecordType.Compact, (w) => w.u32(group).u64(index).u64(term));
     log.compactTo(index, term);
     this.noteCompaction(group, index);

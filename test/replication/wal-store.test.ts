@@ -58,3 +58,23 @@ test('a follower that missed compacted entries catches up from a snapshot file',
     cleanup();
   }
 });
+
+test('a single node drops applied entries from memory and still replays them after a crash', async () => {
+  const [c, cleanup] = diskCluster([1], 0);
+  try {
+    const leader = await c.elect();
+    for (let i = 0; i < 30; i++) assert.ok((await propose(leader, `v${i}`)).ok);
+    const store = c.stores.get(1) as WalStore;
+    assert.ok(store.log(1).firstIndex() > 30, 'applied entries left memory');
+    leader.stop();
+    c.start(1);
+    await c.elect();
+    await c.ticks(3);
+    assert.deepEqual(
+      c.appliers.get(1)?.items,
+      Array.from({ length: 30 }, (_, i) => `v${i}`),
+    );
+  } finally {
+    cleanup();
+  }
+});
