@@ -85,7 +85,8 @@ async function inProcess(n: number, o: Options, root: string): Promise<LoadResul
   );
   for (const a of nodes) {
     for (const b of nodes) {
-      if (a !== b) a.host.transport?.setPeer(b.host.raft.options.id, bus(b.host.transport?.port ?? 0));
+      if (a !== b)
+        a.host.transport?.setPeer(b.host.raft.options.id, bus(b.host.transport?.port ?? 0));
     }
   }
   try {
@@ -235,7 +236,10 @@ async function idleCost(
   const applier = { apply: () => null, snapshot: () => new Uint8Array(0), restore: () => {} };
   for (const h of hosts) for (let g = 1; g <= groups; g++) h.raft.openGroup(g, applier, voters);
   const sent = (): number =>
-    hosts.reduce((n, h) => n + (h.transport?.peers() ?? []).reduce((m, p) => m + p.messagesSent, 0), 0);
+    hosts.reduce(
+      (n, h) => n + (h.transport?.peers() ?? []).reduce((m, p) => m + p.messagesSent, 0),
+      0,
+    );
   try {
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const cpu0 = process.cpuUsage();

@@ -41,7 +41,10 @@ function wire(members: Map<NodeId, Member>): void {
   for (const [id, m] of members) {
     for (const [peer, other] of members) {
       if (peer !== id)
-        m.host.transport?.setPeer(peer, { host: '127.0.0.1', port: other.host.transport?.port ?? 0 });
+        m.host.transport?.setPeer(peer, {
+          host: '127.0.0.1',
+          port: other.host.transport?.port ?? 0,
+        });
     }
   }
 }
