@@ -62,7 +62,6 @@ const NOT_YET_ACTED_ON: ReadonlySet<string> = new Set([
   'rdb-key-save-delay',
   'key-load-delay',
   'appendonly',
-  'appendfsync',
   'replicaof',
   'replica-read-only',
   'maxmemory',

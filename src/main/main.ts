@@ -52,6 +52,9 @@ async function start(config: Config): Promise<void> {
     logger.fatal({ err }, 'Could not open the log');
     process.exit(1);
   }
+  config.onChange('appendfsync', () =>
+    host.store.wal.setPolicy(config.string('appendfsync') as SyncPolicy),
+  );
   const opened: { group: RaftGroup | null } = { group: null };
   const server = new NodeServer({
     config,

@@ -71,7 +71,7 @@ export class Wal {
   readonly stats: WalStats = { writes: 0, syncs: 0, bytesWritten: 0 };
   private readonly fs: FileSystem;
   private readonly walDir: string;
-  private readonly policy: SyncPolicy;
+  private policy: SyncPolicy;
   private readonly now: () => number;
   private readonly segmentBytes: number;
   private readonly logger: WalLogger;
@@ -220,6 +220,11 @@ export class Wal {
     if (this.unsyncedBytes === 0 && !this.inFlight) return;
     this.syncRequested = true;
     if (!this.inFlight) this.startRound();
+  }
+
+  /** CONFIG SET appendfsync: flushes from now on follow `policy`. */
+  setPolicy(policy: SyncPolicy): void {
+    this.policy = policy;
   }
 
   /** Flushes, syncs whatever the policy, and closes the active segment. */

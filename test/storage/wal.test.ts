@@ -316,3 +316,20 @@ test('the active segment is never deleted', () => {
   flushNow(wal, disk);
   assert.deepEqual(disk.fs.readdir(`${DIR}/wal`), ['0000000000000001.wal']);
 });
+
+test('setPolicy (CONFIG SET appendfsync) switches between syncing every flush and never', () => {
+  const disk = simDisk();
+  const counting = new CountingFileSystem(disk.fs);
+  const wal = openWal(disk, { fs: counting, policy: 'always' });
+  flushNow(wal, disk);
+  counting.fdatasyncs = 0;
+  wal.save(1, { entries: ents(1, 1, 1) });
+  flushNow(wal, disk);
+  assert.equal(counting.fdatasyncs, 1, 'always: one fsync for the flush');
+  wal.setPolicy('no');
+  wal.save(1, { entries: ents(2, 2, 1) });
+  flushNow(wal, disk);
+  disk.scheduler.runUntilIdle();
+  assert.equal(counting.fdatasyncs, 1, 'no: the flush did not sync');
+  closeNow(wal, disk);
+});
