@@ -46,6 +46,12 @@ export class BlockedClients {
   private nextSeq = 0;
   /** The seq of the waiter being retried, so that parking again keeps its place. */
   private retrying: number | undefined;
+  /** Arrival order of each client whose command is being run again, for its re-park. */
+  private readonly retrySeqs = new Map<number, number>();
+  /** Retries proposed and not yet answered or parked again. */
+  private inFlight = 0;
+  /** Replies held until the retries they caused have run (see afterRetries). */
+  private held: (() => void)[] = [];
 
   constructor(private readonly host: BlockingHost) {}
 
@@ -65,7 +71,7 @@ export class BlockedClients {
       keys: request.keys,
       timeoutReply: request.timeoutReply,
       reply,
-      seq: this.retrying ?? this.nextSeq++,
+      seq: this.retrying ?? this.retrySeqs.get(conn.id) ?? this.nextSeq++,
       timer: undefined,
     };
     if (request.timeoutMs > 0) this.arm(parked, request.timeoutMs);
@@ -79,6 +85,34 @@ export class BlockedClients {
     }
     this.byConn.set(conn.id, parked);
     conn.blocked = true;
+    if (this.retrySeqs.delete(conn.id)) this.retried();
+  }
+
+  /** No retry is running: a write's reply need not wait. */
+  get idle(): boolean {
+    return this.inFlight === 0 && !this.serving;
+  }
+
+  /**
+   * Runs `fn` (a write's reply) once the blocked clients that writes readied have been
+   * served, as Redis serves them before its next client command: a client that pushed
+   * must see the pops its push caused (LMOVE chains, WATCH).
+   */
+  afterRetries(fn: () => void): void {
+    if (this.idle) fn();
+    else this.held.push(fn);
+  }
+
+  private retried(): void {
+    this.inFlight--;
+    this.release();
+  }
+
+  private release(): void {
+    if (this.inFlight > 0 || this.serving || this.held.length === 0) return;
+    const held = this.held;
+    this.held = [];
+    for (const fn of held) fn();
   }
 
   /** Node timers fire at once past 2^31-1 ms, so long timeouts are waited out in steps. */
@@ -113,14 +147,22 @@ export class BlockedClients {
         if (!this.host.servable(parked.argv, parked.db, key)) continue;
         this.unpark(parked);
         this.retrying = parked.seq;
+        this.retrySeqs.set(parked.conn.id, parked.seq);
+        this.inFlight++;
+        const connId = parked.conn.id;
+        const reply = parked.reply;
         try {
-          this.host.retry(parked.conn, parked.argv, parked.reply);
+          this.host.retry(parked.conn, parked.argv, (r) => {
+            if (this.retrySeqs.delete(connId)) this.retried();
+            reply(r);
+          });
         } finally {
           this.retrying = undefined;
         }
       }
     }
     this.serving = false;
+    this.release();
   }
 
   /** SWAPDB, FLUSHDB: every waiter on the database gets a look at its keys again. */

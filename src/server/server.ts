@@ -88,7 +88,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
     this.blocked = new BlockedClients({
       retry: (conn, argv, reply) => {
         const lookup = this.registry.resolve(argv);
-        if (lookup.spec !== undefined) this.run(lookup.spec, conn, argv, reply);
+        if (lookup.spec !== undefined) this.run(lookup.spec, conn, argv, reply, true);
       },
       servable: (argv, db, key) => this.servable(argv, db, key),
     });
@@ -306,8 +306,11 @@ export class NodeServer implements ConnectionHost, NodeServices {
     conn: Connection,
     argv: string[],
     reply: (r: Reply) => void,
+    retry = false,
   ): void {
     const started = performance.now();
+    // A write's reply waits for the blocked clients it readied (a retry never waits).
+    const holds = !retry && isWrite(spec);
     const finish = (r: Reply | BlockRequest): void => {
       if (isBlockRequest(r)) {
         this.blocked.park(conn, argv, r, reply);
@@ -320,7 +323,8 @@ export class NodeServer implements ConnectionHost, NodeServices {
         stat.failedCalls++;
         this.stats.error(r.message);
       }
-      reply(r);
+      if (holds && !this.blocked.idle) this.blocked.afterRetries(() => reply(r));
+      else reply(r);
     };
     if (spec.node !== undefined) {
       const r = spec.node(this.nodeContext(conn), argv);
