@@ -104,6 +104,8 @@ export interface MultiRaftOptions {
 /** Bytes a proposal's header takes before its payload (see writeHeader). */
 export const PROPOSAL_HEADER_BYTES = 16;
 const HEADER_BYTES = PROPOSAL_HEADER_BYTES;
+/** Proposals handed to Raft in one call (one MsgProp). */
+const PROPOSE_BATCH_MAX = 4096;
 
 interface PendingProposal {
   readonly done: (outcome: ProposalOutcome) => void;
@@ -238,12 +240,16 @@ export class RaftGroup {
     const seqs = this.unproposedSeqs;
     this.unproposed = [];
     this.unproposedSeqs = [];
-    if (this.node.propose(...payloads)) return;
-    for (const seq of seqs) {
-      const p = this.proposals.get(seq);
-      if (p === undefined) continue;
-      this.proposals.delete(seq);
-      p.done({ ok: false, failure: 'dropped' });
+    // Spread arguments are bounded by the engine: a turn's backlog goes in slices.
+    for (let at = 0; at < payloads.length; at += PROPOSE_BATCH_MAX) {
+      const end = at + PROPOSE_BATCH_MAX;
+      if (this.node.propose(...payloads.slice(at, end))) continue;
+      for (const seq of seqs.slice(at, end)) {
+        const p = this.proposals.get(seq);
+        if (p === undefined) continue;
+        this.proposals.delete(seq);
+        p.done({ ok: false, failure: 'dropped' });
+      }
     }
   }
 

@@ -16,6 +16,7 @@
  * with `readOnly: 'lease'` never quiesces.
  */
 import { Reader, Writer } from '../raft/codec.js';
+import { newMessage } from '../raft/message.js';
 import {
   EMPTY_BYTES,
   MessageType,
@@ -175,21 +176,7 @@ export class Quiescence<G extends QuiescentGroup> {
 }
 
 function nodeHeartbeat(from: NodeId, to: NodeId, context: Uint8Array): Message {
-  return {
-    type: MessageType.Heartbeat,
-    group: NODE_GROUP,
-    from,
-    to,
-    term: 0,
-    logTerm: 0,
-    index: 0,
-    entries: [],
-    commit: 0,
-    snapshot: null,
-    reject: false,
-    rejectHint: 0,
-    context,
-  };
+  return newMessage(NODE_GROUP, { type: MessageType.Heartbeat, from, to, context });
 }
 
 function encodeNotices(notices: readonly Notice[]): Uint8Array {

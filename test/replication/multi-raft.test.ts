@@ -84,3 +84,12 @@ test('snapshots compact the log and a restarted node restores snapshot plus log'
   const expected = Array.from({ length: 12 }, (_, i) => `v${i}`);
   assert.deepEqual(c.appliers.get(1)?.items, expected);
 });
+
+test('a turn with more proposals than one call can spread still commits them all', async () => {
+  const c = memoryCluster([1]);
+  const leader = await c.elect();
+  const all = Array.from({ length: 200_000 }, (_, i) => propose(leader, `p${i}`));
+  const outcomes = await Promise.all(all);
+  assert.ok(outcomes.every((o) => o.ok));
+  assert.equal(c.appliers.get(1)?.items.length, 200_000);
+});
