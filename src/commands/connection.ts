@@ -97,6 +97,11 @@ function hello(ctx: NodeContext, argv: readonly string[]): Reply {
     );
   }
   if (proto !== undefined) ctx.session.proto = proto;
+  // A member of a group of several nodes is a cluster node: its leader the master.
+  const view = ctx.node.cluster?.view();
+  const grouped = view !== undefined && view.members.length > 1;
+  const mode = grouped ? 'cluster' : 'standalone';
+  const role = grouped && view.leader !== view.self ? 'replica' : 'master';
   return map([
     'server',
     'redis',
@@ -107,9 +112,9 @@ function hello(ctx: NodeContext, argv: readonly string[]): Reply {
     'id',
     ctx.session.id,
     'mode',
-    'standalone',
+    mode,
     'role',
-    'master',
+    role,
     'modules',
     EMPTY_ARRAY,
   ]);

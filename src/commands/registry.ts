@@ -2,6 +2,7 @@ import type { CommandSpec } from './spec.js';
 import { wrongArity, unknownCommand, unknownSubcommand } from './errors.js';
 import type { ErrorReply } from '../resp/reply.js';
 import { bitmapCommands } from './bitmaps.js';
+import { clusterCommands } from './cluster.js';
 import { connectionCommands } from './connection.js';
 import { dumpCommands } from './dump.js';
 import { hashCommands } from './hashes.js';
@@ -32,6 +33,7 @@ export const FAMILIES: readonly (readonly CommandSpec[])[] = [
   scriptingCommands,
   transactionCommands,
   memoryCommands,
+  clusterCommands,
 ];
 
 export type Lookup =

@@ -1,7 +1,8 @@
 /**
  * Server commands (Redis's "server" group): INFO, DBSIZE, FLUSHDB, FLUSHALL, SWAPDB,
- * TIME, LASTSAVE, SHUTDOWN, CONFIG, DEBUG and COMMAND (command-info.ts). Data commands
- * touch only the keyspace; the rest ask the node's services.
+ * TIME, SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE, SHUTDOWN, CONFIG, DEBUG and COMMAND
+ * (command-info.ts).
+ * Data commands touch only the keyspace; the rest ask the node's services.
  */
 import { getHeapStatistics } from 'node:v8';
 import type { Entry } from '../keyspace/db.js';
@@ -72,8 +73,79 @@ function time(ctx: NodeContext): Reply {
   return [String(Math.floor(usec / 1e6)), String(usec % 1e6)];
 }
 
+// ---------------------------------------------------------------------------------------
+// SAVE BGSAVE BGREWRITEAOF LASTSAVE DEBUG RELOAD DEBUG LOADAOF: snapshots of the node's
+// group (replication/persistence.ts). The log is the append-only file, always on.
+
+const NO_LOG = error('ERR This node has no log to save');
+
+/**
+ * SAVE: answers once a snapshot is durable and the log compacted to it. Unlike Redis's
+ * SAVE it does not stop the server meanwhile: the snapshot is written in the background
+ * and only this client waits.
+ */
+function save(ctx: NodeContext): Reply | Promise<Reply> {
+  const persistence = ctx.node.persistence;
+  if (persistence === undefined) return NO_LOG;
+  return persistence.save().then((failure) => (failure === null ? OK : serviceError(failure)));
+}
+
+function bgsave(ctx: NodeContext, argv: readonly string[]): Reply {
+  const schedule = argv.length === 2 && (argv[1] as string).toLowerCase() === 'schedule';
+  if (argv.length > 1 && !schedule) return SYNTAX;
+  const persistence = ctx.node.persistence;
+  if (persistence === undefined) return NO_LOG;
+  const result = persistence.bgsave(schedule);
+  if (result === 'started') return simple('Background saving started');
+  if (result === 'scheduled') return simple('Background saving scheduled');
+  return serviceError(result.error);
+}
+
+/** BGREWRITEAOF: a snapshot that compacts the log (what rewriting the AOF achieves). */
+function bgrewriteaof(ctx: NodeContext): Reply {
+  const persistence = ctx.node.persistence;
+  if (persistence === undefined) return NO_LOG;
+  const result = persistence.bgrewriteaof();
+  if (result === 'started') return simple('Background append only file rewriting started');
+  if (result === 'scheduled') return simple('Background append only file rewriting scheduled');
+  return serviceError(result.error);
+}
+
 function lastsave(ctx: NodeContext): Reply {
-  return ctx.node.lastSave();
+  return ctx.node.persistence?.lastSave() ?? ctx.node.lastSave();
+}
+
+/**
+ * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: the keyspace reloaded from a snapshot of
+ * itself, then (without NOSAVE) saved. AiKv never loads an older snapshot instead: that
+ * would drop applied writes. NOFLUSH alone fails on a non-empty keyspace, as loading
+ * keys that exist fails in Redis; with MERGE it is a plain reload.
+ */
+function debugReload(ctx: NodeContext, argv: readonly string[]): Reply | Promise<Reply> {
+  const options = new Set<string>();
+  for (const arg of argv.slice(2)) {
+    const option = arg.toLowerCase();
+    if (option !== 'merge' && option !== 'noflush' && option !== 'nosave') {
+      return error('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+    }
+    options.add(option);
+  }
+  const persistence = ctx.node.persistence;
+  if (persistence === undefined) return NO_LOG;
+  if (options.has('noflush') && !options.has('merge') && ctx.node.keyspace.keyCount > 0) {
+    return error('ERR Error trying to load the RDB dump');
+  }
+  const saved = persistence.reload({ save: !options.has('nosave') });
+  return saved.then((failure) => (failure === null ? OK : serviceError(failure)));
+}
+
+/** DEBUG LOADAOF: the keyspace reloaded from its log, which holds exactly what it holds. */
+function debugLoadAof(ctx: NodeContext): Reply | Promise<Reply> {
+  const persistence = ctx.node.persistence;
+  if (persistence === undefined) return NO_LOG;
+  return persistence
+    .reload({ save: false })
+    .then((failure) => (failure === null ? OK : serviceError(failure)));
 }
 
 function shutdown(ctx: NodeContext, argv: readonly string[]): Reply {
@@ -239,7 +311,7 @@ function debugLog(ctx: NodeContext, argv: readonly string[]): Reply {
 interface DebugAction {
   /** Whether argc (argv.length) suits the action; Redis checks it per subcommand. */
   readonly argc: (n: number) => boolean;
-  readonly run: (ctx: NodeContext, argv: readonly string[]) => Reply;
+  readonly run: (ctx: NodeContext, argv: readonly string[]) => Reply | Promise<Reply>;
 }
 
 const DEBUG_ACTIONS = new Map<string, DebugAction>([
@@ -254,6 +326,8 @@ const DEBUG_ACTIONS = new Map<string, DebugAction>([
     { argc: (n) => n === 3, run: (_ctx, argv) => debugPackedThreshold(argv[2] as string) },
   ],
   ['digest', { argc: (n) => n === 2, run: datasetDigest }],
+  ['reload', { argc: () => true, run: debugReload }],
+  ['loadaof', { argc: (n) => n === 2, run: debugLoadAof }],
   ['digest-value', { argc: () => true, run: (ctx, argv) => valueDigests(ctx, argv.slice(2)) }],
 ]);
 
@@ -272,7 +346,6 @@ const DEBUG_UNSUPPORTED = new Set([
   'htstats-key',
   'leak',
   'listpack',
-  'loadaof',
   'mallctl',
   'mallctl-str',
   'oom',
@@ -281,7 +354,6 @@ const DEBUG_UNSUPPORTED = new Set([
   'populate',
   'protocol',
   'quicklist',
-  'reload',
   'replicate',
   'replybuffer',
   'restart',
@@ -300,10 +372,18 @@ const DEBUG_HELP = [
   '    Output a hex signature of the values of all the specified keys.',
   'JMAP',
   '    Show the JavaScript heap statistics of the server process.',
+  'LOADAOF',
+  '    Reload the keyspace from its log (the append only file).',
   'LOG <message>',
   '    Write <message> to the server log.',
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
+  'RELOAD [MERGE] [NOFLUSH] [NOSAVE]',
+  '    Save the RDB on disk and reload it back to memory. By default it will save',
+  '    the RDB file and load it back.',
+  '    * MERGE: with NOFLUSH, merge the loaded keys into the existing ones.',
+  '    * NOFLUSH: Do not empty the current database before loading.',
+  '    * NOSAVE: Do not save a snapshot on disk, only reload the keyspace.',
   'QUICKLIST-PACKED-THRESHOLD <size>',
   '    Accepted for compatibility: lists here have no packed/plain node split.',
   'SET-ACTIVE-EXPIRE <0|1>',
@@ -314,7 +394,7 @@ const DEBUG_HELP = [
   '    Stop the server for <seconds>. Decimals allowed.',
 ];
 
-function debug(ctx: NodeContext, argv: readonly string[]): Reply {
+function debug(ctx: NodeContext, argv: readonly string[]): Reply | Promise<Reply> {
   const name = (argv[1] as string).toLowerCase();
   const action = DEBUG_ACTIONS.get(name);
   if (action !== undefined && action.argc(argv.length)) return action.run(ctx, argv);
@@ -475,6 +555,40 @@ export const serverCommands: readonly CommandSpec[] = [
     complexity: 'O(1)',
     tips: ['nondeterministic_output'],
     node: time,
+  },
+  {
+    name: 'save',
+    arity: 1,
+    flags: ['no_async_loading', 'admin', 'noscript', 'no_multi'],
+    acl: ['admin', 'slow', 'dangerous'],
+    group: 'server',
+    since: '1.0.0',
+    summary: 'Synchronously save the dataset to disk',
+    complexity: 'O(N) where N is the total number of keys in all databases',
+    node: save,
+  },
+  {
+    name: 'bgsave',
+    arity: -1,
+    flags: ['no_async_loading', 'admin', 'noscript'],
+    acl: ['admin', 'slow', 'dangerous'],
+    group: 'server',
+    since: '1.0.0',
+    summary: 'Asynchronously save the dataset to disk',
+    complexity: 'O(1)',
+    syntax: '[SCHEDULE]',
+    node: bgsave,
+  },
+  {
+    name: 'bgrewriteaof',
+    arity: 1,
+    flags: ['no_async_loading', 'admin', 'noscript'],
+    acl: ['admin', 'slow', 'dangerous'],
+    group: 'server',
+    since: '1.0.0',
+    summary: 'Asynchronously rewrite the append-only file',
+    complexity: 'O(1)',
+    node: bgrewriteaof,
   },
   {
     name: 'lastsave',

@@ -56,7 +56,6 @@ const NOT_YET_ACTED_ON: ReadonlySet<string> = new Set([
   'acllog-max-len',
   'acl-pubsub-default',
   'sanitize-dump-payload',
-  'save',
   'stop-writes-on-bgsave-error',
   'dbfilename',
   'rdb-key-save-delay',
@@ -92,13 +91,9 @@ const NOT_YET_ACTED_ON: ReadonlySet<string> = new Set([
   'stream-node-max-bytes',
   'stream-node-max-entries',
   'cluster-enabled',
-  'cluster-port',
   'cluster-allow-reads-when-down',
   'cluster-allow-pubsubshard-when-down',
-  'cluster-announce-ip',
   'cluster-announce-hostname',
-  'cluster-announce-port',
-  'cluster-announce-bus-port',
   'cluster-announce-tls-port',
   'cluster-preferred-endpoint-type',
   'cluster-link-sendbuf-limit',
@@ -122,8 +117,6 @@ const NOT_YET_ACTED_ON: ReadonlySet<string> = new Set([
   'tls-session-caching',
   'tls-session-cache-size',
   'tls-session-cache-timeout',
-  'follower-proxy',
-  'election-timeout-ms',
 ]);
 
 function describeSetting(s: Setting): string {

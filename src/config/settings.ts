@@ -69,6 +69,17 @@ function hostnameError(value: string): string | null {
     : 'Hostnames may only contain alphanumeric characters, hyphens or dots';
 }
 
+/** cluster-join: empty, or host:port with a port in 1..65535. */
+function joinAddressError(value: string): string | null {
+  if (value === '') return null;
+  const colon = value.lastIndexOf(':');
+  const port = Number(value.slice(colon + 1));
+  if (colon <= 0 || !Number.isInteger(port) || port < 1 || port > 65535) {
+    return 'cluster-join must be host:port';
+  }
+  return null;
+}
+
 const PROC_TITLE_VARIABLES = new Map<string, string>([
   ['title', ''],
   ['listen-addr', '127.0.0.1:6379'],
@@ -1223,15 +1234,17 @@ const CLUSTER: readonly Setting[] = [
     min: 0,
     max: 65535,
     mutable: false,
-    help: 'Node-to-node port (0 = port + 10000).',
+    help: 'Node-to-node (Raft) bus port (0 = port + 10000).',
   }),
   numeric({
     name: 'cluster-node-timeout',
-    default: 15000,
-    min: 0,
-    max: LLONG_MAX,
-    compat: true,
-    help: 'Milliseconds before a node is failing.',
+    default: 1000,
+    min: 10,
+    max: INT_MAX,
+    mutable: false,
+    help:
+      'AiKv: the Raft election timeout in ms (Redis: 15000); a group ticks every timeout/10 ms, ' +
+      'and a new leader serves within about twice this after its leader fails.',
   }),
   bool({
     name: 'cluster-require-full-coverage',
@@ -1283,7 +1296,8 @@ const CLUSTER: readonly Setting[] = [
     name: 'cluster-announce-ip',
     default: '',
     emptyIsNull: true,
-    help: 'IP address announced to clients and nodes.',
+    mutable: false,
+    help: 'IP address other nodes and MOVED replies use for this node (default: the first bind address).',
   }),
   string({
     name: 'cluster-announce-hostname',
@@ -1297,14 +1311,16 @@ const CLUSTER: readonly Setting[] = [
     default: 0,
     min: 0,
     max: 65535,
-    help: 'Client port announced (0 = port).',
+    mutable: false,
+    help: 'Client port other nodes and MOVED replies use for this node (0 = port).',
   }),
   numeric({
     name: 'cluster-announce-bus-port',
     default: 0,
     min: 0,
     max: 65535,
-    help: 'Bus port announced (0 = port + 10000).',
+    mutable: false,
+    help: 'Bus port other nodes dial for this node (0 = cluster-port).',
   }),
   numeric({
     name: 'cluster-announce-tls-port',
@@ -1446,18 +1462,29 @@ const TLS: readonly Setting[] = [
 ];
 
 const AIKV: readonly Setting[] = [
+  numeric({
+    name: 'node-id',
+    default: 1,
+    min: 1,
+    max: INT_MAX,
+    mutable: false,
+    help: "AiKv: this node's id in its Raft group, unique in the cluster.",
+  }),
+  string({
+    name: 'cluster-join',
+    default: '',
+    mutable: false,
+    validate: joinAddressError,
+    help:
+      'AiKv: host:port (client port) of a member to join at the first start; empty: a new ' +
+      'node founds a group of itself. Ignored once dir holds state.',
+  }),
   bool({
     name: 'follower-proxy',
     default: 'no',
-    help: 'AiKv: a follower forwards writes to its group leader instead of replying MOVED.',
-  }),
-  numeric({
-    name: 'election-timeout-ms',
-    default: 1000,
-    min: 10,
-    max: INT_MAX,
-    mutable: false,
-    help: 'AiKv: Raft election timeout in milliseconds.',
+    help:
+      'AiKv: a follower forwards commands it cannot serve to its group leader and relays the ' +
+      'reply, instead of answering MOVED.',
   }),
 ];
 

@@ -15,14 +15,28 @@ export type StringForm = 'auto' | 'raw' | 'embstr' | 'int';
 export const LRU_CLOCK_MAX = 0xffffff;
 const FORMS: readonly StringForm[] = ['auto', 'raw', 'embstr', 'int'];
 
+/** Entries put in a database so far, by any database of this process: see Entry.seq. */
+let insertions = 0;
+
+/** The seq of the entry put in a database last: every entry there now has one at most this. */
+export function lastEntrySeq(): number {
+  return insertions;
+}
+
 /**
  * One key's slot in a database. `expireAt` is an absolute ms deadline, 0 for none.
  * The access clock and the string form share one small integer, as Redis packs its
- * 24-bit LRU clock with type and encoding bits: an entry is three fields, and every
- * byte per key counts at millions of keys.
+ * 24-bit LRU clock with type and encoding bits, and every byte per key counts at
+ * millions of keys.
  */
 export class Entry {
   private meta: number;
+  /**
+   * Set by its database when the entry takes its place there: larger means later in
+   * the database's iteration order. A snapshot cursor uses it to tell where a key it
+   * has not reached stood, and which keys came after it started (never observable).
+   */
+  seq = 0;
 
   constructor(
     public value: Value,
@@ -76,9 +90,22 @@ export interface DbListener {
   replacing(db: Db, replacement: Db | null): void;
 }
 
+/**
+ * Told before an entry that exists is changed in place, replaced or removed
+ * (`changing`), or handed out by `peek`/`get` for a command that may change it in place
+ * (`exposed`): a copy-on-write snapshot keeps the old value. FLUSHDB and SWAPDB are not
+ * reported: they change no entry, they move whole maps (see `contents`).
+ */
+export interface EntryGuard {
+  changing(contents: ReadonlyMap<string, Entry>, key: string, entry: Entry): void;
+  exposed(contents: ReadonlyMap<string, Entry>, key: string, entry: Entry): void;
+}
+
 export class Db {
   /** Set by the keyspace's owner; absent, changes go unreported. */
   listener: DbListener | null = null;
+  /** Set while a snapshot is being written (see EntryGuard). */
+  guard: EntryGuard | null = null;
   private data = new Map<string, Entry>();
   private volatile = new Set<string>();
   private scanCursors = new Map<number, IterableIterator<string>>();
@@ -96,9 +123,19 @@ export class Db {
     return this.volatile.size;
   }
 
+  /**
+   * The map of keys to entries: FLUSHDB puts a new one in its place and SWAPDB trades
+   * it with another database's, so a snapshot walks the maps it started from.
+   */
+  get contents(): ReadonlyMap<string, Entry> {
+    return this.data;
+  }
+
   /** The entry regardless of its deadline. */
   peek(key: string): Entry | undefined {
-    return this.data.get(key);
+    const e = this.data.get(key);
+    if (e !== undefined && this.guard !== null) this.guard.exposed(this.data, key, e);
+    return e;
   }
 
   /** The entry if it exists and is not past its deadline at `now`. */
@@ -106,6 +143,7 @@ export class Db {
     const e = this.data.get(key);
     if (e === undefined) return undefined;
     if (e.expireAt !== 0 && e.expireAt <= now) return undefined;
+    if (this.guard !== null) this.guard.exposed(this.data, key, e);
     return e;
   }
 
@@ -114,8 +152,10 @@ export class Db {
     let e = this.data.get(key);
     if (e === undefined) {
       e = new Entry(value, 0, lru);
+      e.seq = ++insertions;
       this.data.set(key, e);
     } else {
+      this.guard?.changing(this.data, key, e);
       e.value = value;
       e.lru = lru;
       e.stringForm = 'auto';
@@ -131,8 +171,10 @@ export class Db {
   /** Inserts an entry object as is (RENAME, MOVE, snapshot load). */
   insert(key: string, entry: Entry): void {
     const old = this.data.get(key);
+    if (old !== undefined) this.guard?.changing(this.data, key, old);
     if (old !== undefined && old.expireAt !== 0) this.volatile.delete(key);
     this.data.delete(key);
+    entry.seq = ++insertions;
     this.data.set(key, entry);
     if (entry.expireAt !== 0) this.volatile.add(key);
     this.listener?.modified(this, key);
@@ -144,6 +186,7 @@ export class Db {
    */
   load(key: string, entry: Entry): boolean {
     const size = this.data.size;
+    entry.seq = ++insertions;
     this.data.set(key, entry);
     if (entry.expireAt !== 0) this.volatile.add(key);
     return this.data.size !== size;
@@ -152,6 +195,7 @@ export class Db {
   delete(key: string): boolean {
     const e = this.data.get(key);
     if (e === undefined) return false;
+    this.guard?.changing(this.data, key, e);
     this.data.delete(key);
     if (e.expireAt !== 0) this.volatile.delete(key);
     this.listener?.modified(this, key);
@@ -161,6 +205,7 @@ export class Db {
   setExpire(key: string, expireAt: number): void {
     const e = this.data.get(key);
     if (e === undefined) return;
+    this.guard?.changing(this.data, key, e);
     e.expireAt = expireAt;
     if (expireAt === 0) this.volatile.delete(key);
     else this.volatile.add(key);

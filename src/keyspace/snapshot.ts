@@ -8,6 +8,7 @@
  * ZSCAN order). The LRU clock is node-local and is not kept.
  *
  *   "AIKVSNAP" | format version (2 bytes LE)
+ *   optionally 0xFA, the owner's image (RDB length + bytes; see `aux` below)
  *   per non-empty database: 0xFE, db index (RDB length), records, 0xFD, key count
  *   0xFF | CRC-64 of every byte before it (8 bytes LE, util/crc64.ts)
  *
@@ -19,7 +20,7 @@
  * payloads list their elements in it, so loading in file order rebuilds it.
  */
 import { crc64, writeCrc64LE } from '../util/crc64.js';
-import { Db, Entry, type StringForm } from './db.js';
+import { Db, Entry, lastEntrySeq, type EntryGuard, type StringForm } from './db.js';
 import type { Keyspace } from './keyspace.js';
 import {
   RdbReader,
@@ -39,6 +40,7 @@ const HEADER_BYTES = MAGIC.length + 2;
 const CRC_BYTES = 8;
 
 /** Opcodes between records; a record's flags byte is always below them. */
+const OP_AUX = 0xfa;
 const OP_DB = 0xfe;
 const OP_DB_END = 0xfd;
 const OP_EOF = 0xff;
@@ -71,59 +73,191 @@ function fail(what: string, offset: number): never {
 // ---------------------------------------------------------------------------------------
 // Writing
 
+/** A record written out of turn, before its entry changed, with the entry's place. */
+interface CopiedRecord {
+  readonly seq: number;
+  readonly bytes: Uint8Array;
+}
+
+/** Copied records by place (Entry.seq), smallest first: a binary min-heap. */
+class CopiedRecords {
+  private readonly heap: CopiedRecord[] = [];
+
+  get first(): CopiedRecord | undefined {
+    return this.heap[0];
+  }
+
+  push(record: CopiedRecord): void {
+    const h = this.heap;
+    let i = h.push(record) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((h[parent] as CopiedRecord).seq <= record.seq) break;
+      h[i] = h[parent] as CopiedRecord;
+      i = parent;
+    }
+    h[i] = record;
+  }
+
+  pop(): void {
+    const h = this.heap;
+    const last = h.pop() as CopiedRecord;
+    if (h.length === 0) return;
+    let i = 0;
+    while (true) {
+      let child = 2 * i + 1;
+      if (child >= h.length) break;
+      const right = h[child + 1];
+      if (right !== undefined && right.seq < (h[child] as CopiedRecord).seq) child++;
+      if ((h[child] as CopiedRecord).seq >= last.seq) break;
+      h[i] = h[child] as CopiedRecord;
+      i = child;
+    }
+    h[i] = last;
+  }
+}
+
 /**
- * Writes a snapshot in pieces, walking the databases with a cursor, so a big keyspace
- * can be written across event-loop turns: the pieces, concatenated, are one snapshot.
- * A key changed while the walk is under way is the caller's to handle (copy-on-write):
- * the walk is a live Map iterator, which sees later changes to keys it has not reached,
- * sees a key deleted and re-added behind it again (a repeated key, which a load
- * rejects), and keeps walking a database's old Map after FLUSHDB or SWAPDB. Each piece
- * is its own buffer.
+ * One database as the snapshot began: the map it had then (FLUSHDB and SWAPDB move
+ * maps, not entries) walked in order by a live iterator. Every entry the map held at
+ * the start has a seq at most `lastSeqAtStart` and comes, in order, before any added
+ * since; each is written exactly once, by the walk or, if it was about to change
+ * first, as a copy placed back by its seq.
  */
-export class KeyspaceSnapshotWriter {
-  private dbIndex = -1;
-  private walk: Iterator<[string, Entry]> | null = null;
-  private keysInDb = 0;
+class Walk {
+  readonly copies = new CopiedRecords();
+  readonly copied = new Set<number>();
+  /** The seq of the last record written: entries up to it are done. */
+  doneSeq = 0;
+  count = 0;
+  /** Taken from the iterator, not yet written (and its seq then: RENAME re-seqs). */
+  held: [string, Entry] | null = null;
+  heldSeq = 0;
+  private exhausted = false;
+
+  private readonly live: Iterator<[string, Entry]>;
+
+  constructor(
+    readonly dbIndex: number,
+    readonly contents: ReadonlyMap<string, Entry>,
+    private readonly lastSeqAtStart: number,
+  ) {
+    this.live = contents.entries();
+  }
+
+  /** Holds the next entry of the start's map, unless one is held or none is left. */
+  fill(): void {
+    if (this.held !== null || this.exhausted) return;
+    const next = this.live.next();
+    if (next.done === true || next.value[1].seq > this.lastSeqAtStart) {
+      this.exhausted = true;
+      return;
+    }
+    this.held = next.value;
+    this.heldSeq = next.value[1].seq;
+  }
+
+  /** Whether `entry` stood in this map at the start and has not been written yet. */
+  pending(entry: Entry): boolean {
+    const seq = entry.seq;
+    return seq <= this.lastSeqAtStart && seq > this.doneSeq && !this.copied.has(seq);
+  }
+}
+
+export interface SnapshotWriterOptions {
+  /**
+   * An opaque image the snapshot's owner keeps beside the keyspace (a Raft group's
+   * metadata), given back by readKeyspaceSnapshot.
+   */
+  readonly aux?: Uint8Array | null;
+  /**
+   * Keep writing the keyspace as it was at construction while commands change it
+   * between pieces: the writer guards every database (Db.guard) until done or aborted.
+   */
+  readonly copyOnWrite?: boolean;
+}
+
+/**
+ * Writes a snapshot in pieces, so a big keyspace can be written across event-loop
+ * turns: the pieces, concatenated, are one snapshot of the keyspace as it was when the
+ * writer was made. Each piece is its own buffer.
+ *
+ * With `copyOnWrite`, commands may change the keyspace between pieces: an entry about
+ * to change or go before the walk reaches it is written first, into a record kept aside
+ * until the walk reaches its place (Entry.seq says where that is, as keys removed or
+ * re-added leave the map's order), and keys added since the start are left out. FLUSHDB
+ * and SWAPDB need no copies: the walk goes on over the maps the databases had. A value
+ * is written whole, in one piece or one copy, whatever its size.
+ */
+export class KeyspaceSnapshotWriter implements EntryGuard {
+  private readonly walks: Walk[] = [];
+  private readonly walkOf = new Map<ReadonlyMap<string, Entry>, Walk>();
+  private at = 0;
+  private inDb = false;
   private crc = 0n;
   private started = false;
   private finished = false;
-  private readonly deadline = Buffer.alloc(8);
+  private guarded = false;
+  private readonly aux: Uint8Array | null;
+  /** Bytes of the records copied before their entries changed (rdb_last_cow_size). */
+  copiedBytes = 0;
+  /**
+   * Set by the owner while a command runs that may change entries it looks up (an
+   * applied log entry): a lookup then counts as a change. Otherwise it is a read.
+   */
+  applying = false;
 
-  constructor(private readonly keyspace: Keyspace) {}
+  constructor(
+    private readonly keyspace: Keyspace,
+    options: SnapshotWriterOptions = {},
+  ) {
+    this.aux = options.aux ?? null;
+    const lastSeq = lastEntrySeq();
+    for (const db of keyspace.dbs) {
+      if (db.size === 0) continue;
+      const walk = new Walk(db.id, db.contents, lastSeq);
+      this.walks.push(walk);
+      this.walkOf.set(db.contents, walk);
+    }
+    if (options.copyOnWrite === true) this.guard(true);
+  }
 
   /** True once the last piece has been returned. */
   get done(): boolean {
     return this.finished;
   }
 
-  /** The next piece, with up to `maxKeys` keys (at least one); null after the last. */
-  next(maxKeys: number): Uint8Array | null {
+  /**
+   * The next piece, with up to `maxKeys` keys (at least one), ending after the record
+   * that takes it past about `maxBytes`; null after the last.
+   */
+  next(maxKeys: number, maxBytes = Infinity): Uint8Array | null {
     if (this.finished) return null;
     const w = new RdbWriter();
-    if (!this.started) {
-      w.bytes(MAGIC);
-      w.byte(SNAPSHOT_FORMAT_VERSION & 0xff);
-      w.byte(SNAPSHOT_FORMAT_VERSION >> 8);
-      this.started = true;
-    }
-    let budget = Math.max(1, maxKeys);
-    while (true) {
-      if (this.walk === null && !this.openNextDb(w)) {
+    if (!this.started) this.writeHeader(w);
+    const keysMax = Math.max(1, maxKeys);
+    let keys = 0;
+    while (keys < keysMax && (keys === 0 || w.finish().length < maxBytes)) {
+      const walk = this.walks[this.at];
+      if (walk === undefined) {
         w.byte(OP_EOF);
-        this.finished = true;
+        this.finish();
         break;
       }
-      if (budget === 0) break;
-      const next = (this.walk as Iterator<[string, Entry]>).next();
-      if (next.done === true) {
-        w.byte(OP_DB_END);
-        w.len(this.keysInDb);
-        this.walk = null;
+      if (!this.inDb) {
+        w.byte(OP_DB);
+        w.len(walk.dbIndex);
+        this.inDb = true;
+      }
+      if (this.step(w, walk)) {
+        keys++;
         continue;
       }
-      this.writeRecord(w, next.value[0], next.value[1]);
-      this.keysInDb++;
-      budget--;
+      w.byte(OP_DB_END);
+      w.len(walk.count);
+      this.inDb = false;
+      this.walkOf.delete(walk.contents);
+      this.at++;
     }
     this.crc = crc64(w.finish(), this.crc);
     if (this.finished) {
@@ -134,47 +268,110 @@ export class KeyspaceSnapshotWriter {
     return w.finish();
   }
 
-  private openNextDb(w: RdbWriter): boolean {
-    const dbs = this.keyspace.dbs;
-    for (this.dbIndex++; this.dbIndex < dbs.length; this.dbIndex++) {
-      const db = dbs[this.dbIndex] as Db;
-      if (db.size === 0) continue;
-      w.byte(OP_DB);
-      w.len(this.dbIndex);
-      this.walk = db.entries();
-      this.keysInDb = 0;
-      return true;
-    }
-    return false;
+  /** Stops early: the databases are no longer guarded. */
+  abort(): void {
+    this.finish();
   }
 
-  private writeRecord(w: RdbWriter, key: string, entry: Entry): void {
-    const value = entry.value;
-    const order = orderOf(value);
-    let flags = typeof value === 'string' ? FORMS.indexOf(entry.stringForm) : 0;
-    if (entry.expireAt !== 0) flags |= HAS_EXPIRE;
-    if (order !== null) flags |= HAS_ORDER;
-    w.byte(flags);
-    w.string(key);
-    if (entry.expireAt !== 0) {
-      this.deadline.writeUInt32LE(entry.expireAt % 2 ** 32, 0);
-      this.deadline.writeUInt32LE(Math.floor(entry.expireAt / 2 ** 32), 4);
-      w.bytes(this.deadline);
+  changing(contents: ReadonlyMap<string, Entry>, key: string, entry: Entry): void {
+    const walk = this.walkOf.get(contents);
+    if (walk === undefined || !walk.pending(entry)) return;
+    const w = new RdbWriter();
+    writeRecord(w, key, entry);
+    const bytes = w.finish().slice();
+    walk.copies.push({ seq: entry.seq, bytes });
+    walk.copied.add(entry.seq);
+    this.copiedBytes += bytes.length;
+  }
+
+  exposed(contents: ReadonlyMap<string, Entry>, key: string, entry: Entry): void {
+    if (this.applying) this.changing(contents, key, entry);
+  }
+
+  private writeHeader(w: RdbWriter): void {
+    w.bytes(MAGIC);
+    w.byte(SNAPSHOT_FORMAT_VERSION & 0xff);
+    w.byte(SNAPSHOT_FORMAT_VERSION >> 8);
+    if (this.aux !== null) {
+      w.byte(OP_AUX);
+      w.len(this.aux.length);
+      w.bytes(this.aux);
     }
-    if (!writeObject(w, value)) {
-      throw new Error(`keyspace snapshot: no RDB encoder for a ${typeOf(value)} value`);
+    this.started = true;
+  }
+
+  /** Writes the walk's next record in order, a copy or the live entry; false at its end. */
+  private step(w: RdbWriter, walk: Walk): boolean {
+    walk.fill();
+    const copy = walk.copies.first;
+    const held = walk.held;
+    if (copy !== undefined && (held === null || copy.seq <= walk.heldSeq)) {
+      walk.copies.pop();
+      walk.copied.delete(copy.seq);
+      w.bytes(copy.bytes);
+      if (held !== null && copy.seq === walk.heldSeq) walk.held = null;
+      walk.doneSeq = copy.seq;
+    } else if (held !== null) {
+      writeRecord(w, held[0], held[1]);
+      walk.held = null;
+      walk.doneSeq = walk.heldSeq;
+    } else {
+      return false;
     }
-    if (order !== null) {
-      w.len(order.length);
-      for (const n of order) w.len(n);
+    walk.count++;
+    return true;
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.walkOf.clear();
+    this.walks.length = 0;
+    this.guard(false);
+  }
+
+  private guard(on: boolean): void {
+    if (on === this.guarded) return;
+    this.guarded = on;
+    for (const db of this.keyspace.dbs) {
+      if (on && db.guard !== null) throw new Error('keyspace snapshot: another one is guarding');
+      db.guard = on ? this : null;
     }
   }
 }
 
-/** The whole keyspace as one snapshot, in a buffer of its exact size. */
-export function writeKeyspaceSnapshot(keyspace: Keyspace): Uint8Array {
+const deadline = Buffer.alloc(8);
+
+/** One key's record: flags, key, deadline, value, order section. */
+function writeRecord(w: RdbWriter, key: string, entry: Entry): void {
+  const value = entry.value;
+  const order = orderOf(value);
+  let flags = typeof value === 'string' ? FORMS.indexOf(entry.stringForm) : 0;
+  if (entry.expireAt !== 0) flags |= HAS_EXPIRE;
+  if (order !== null) flags |= HAS_ORDER;
+  w.byte(flags);
+  w.string(key);
+  if (entry.expireAt !== 0) {
+    deadline.writeUInt32LE(entry.expireAt % 2 ** 32, 0);
+    deadline.writeUInt32LE(Math.floor(entry.expireAt / 2 ** 32), 4);
+    w.bytes(deadline);
+  }
+  if (!writeObject(w, value)) {
+    throw new Error(`keyspace snapshot: no RDB encoder for a ${typeOf(value)} value`);
+  }
+  if (order !== null) {
+    w.len(order.length);
+    for (const n of order) w.len(n);
+  }
+}
+
+/** The whole keyspace (and `aux`, see the writer) as one snapshot, in a buffer of its exact size. */
+export function writeKeyspaceSnapshot(
+  keyspace: Keyspace,
+  aux: Uint8Array | null = null,
+): Uint8Array {
   // A copy: the writer's buffer grows by doubling, and a snapshot may be kept a while.
-  return new Uint8Array(new KeyspaceSnapshotWriter(keyspace).next(Infinity) as Uint8Array);
+  const bytes = new KeyspaceSnapshotWriter(keyspace, { aux }).next(Infinity) as Uint8Array;
+  return new Uint8Array(bytes);
 }
 
 /**
@@ -207,22 +404,38 @@ const COMPACT_TYPES: ReadonlySet<number> = new Set([
  * leaves `into` as it was. Every value keeps the encoding it was written with, whatever
  * the thresholds in `_settings` (replicas must agree, and the writer's were in force
  * when the values were built); loaded entries get `lruClock` as their access time.
+ * Returns the owner's image the snapshot carries (a copy), or null if it has none.
  */
 export function readKeyspaceSnapshot(
   bytes: Uint8Array,
   into: Keyspace,
   _settings?: LoadSettings,
   lruClock = 0,
-): void {
+): Uint8Array | null {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   checkFrame(buf);
   const body = buf.subarray(0, buf.length - CRC_BYTES);
   const input = { r: new RdbReader(body, HEADER_BYTES), body, lruClock };
+  const aux = readAux(input);
   const staged = readDbs(input, into.dbs.length);
   for (const db of into.dbs) {
     const loaded = staged.get(db.id);
     if (loaded !== undefined) db.swapWith(loaded);
     else if (db.size > 0) db.clear();
+  }
+  return aux;
+}
+
+/** The optional owner's image right after the header. */
+function readAux(input: Input): Uint8Array | null {
+  const r = input.r;
+  const at = r.offset;
+  if (input.body[at] !== OP_AUX) return null;
+  try {
+    r.byte();
+    return new Uint8Array(r.take(r.len()));
+  } catch (e) {
+    throw formatError("truncated or malformed owner's image", at, e);
   }
 }
 

@@ -13,6 +13,12 @@ import { decodeConfChange } from '../raft/codec.js';
 import type { LogStorage } from '../raft/log-storage.js';
 import { NODE_GROUP, Quiescence } from './quiescence.js';
 import {
+  GroupSnapshots,
+  type SnapshotOutcome,
+  type SnapshotSink,
+  type SnapshotSource,
+} from './background-snapshot.js';
+import {
   ConfChangeType,
   EntryType,
   StateType,
@@ -25,6 +31,7 @@ import {
   type NodeId,
   type Ready,
   type Snapshot,
+  type SnapshotMeta,
   sentAfterPersist,
 } from '../raft/types.js';
 
@@ -39,6 +46,11 @@ export interface RaftStore {
   flush(done: (err: Error | null) => void): void;
   /** The state machine has a snapshot at `snapshot.meta.index`: the log before it may go. */
   compact(group: GroupId, snapshot: Snapshot): void;
+  /**
+   * Takes a snapshot at `meta` streamed in pieces; its `finish` makes it durable and then
+   * compacts as `compact` does. Absent: streamed snapshots are gathered for `compact`.
+   */
+  beginSnapshot?(group: GroupId, meta: SnapshotMeta): SnapshotSink;
   /**
    * Entries up to `index` are applied and no peer will need them: the store may drop
    * them from memory (it keeps them on disk until `compact`).
@@ -66,6 +78,11 @@ export interface GroupApplier {
   ): unknown;
   /** An image of the state after the last applied entry. */
   snapshot(): Uint8Array;
+  /**
+   * The same image, made in pieces while entries keep applying (background-snapshot.ts):
+   * the pieces are the state after the last entry applied before this call.
+   */
+  beginSnapshot?(): SnapshotSource;
   /** Replaces the state with a snapshot's. */
   restore(snapshot: Snapshot): void;
   onConfChange?(cc: ConfChange, cs: ConfState): void;
@@ -166,6 +183,8 @@ export class RaftGroup {
   private appliedTerm: number;
   private snapshotIndex: number;
   private snapshotDue = false;
+  /** The group's snapshots, one at a time (SAVE and BGSAVE take them too). */
+  readonly snapshots: GroupSnapshots;
   confState: ConfState;
   leader: NodeId = 0;
   term = 0;
@@ -182,6 +201,7 @@ export class RaftGroup {
     this.snapshotIndex = this.applied = snapshot.meta.index;
     this.appliedTerm = snapshot.meta.term;
     const o = host.options;
+    this.snapshots = new GroupSnapshots(id, applier, o.store, o.defer);
     this.node = new RawNode({
       // A leader that removed itself would otherwise keep heartbeating while refusing
       // proposals, and no member would ever campaign.
@@ -401,12 +421,15 @@ export class RaftGroup {
   }
 
   private restore(snapshot: Snapshot): void {
+    // A snapshot of our own still being written is older than this state.
+    this.snapshots.abort();
     this.applier.restore(snapshot);
     this.applied = snapshot.meta.index;
     this.appliedTerm = snapshot.meta.term;
     this.snapshotIndex = snapshot.meta.index;
     this.confState = snapshot.meta.confState;
     this.host.membersChanged();
+    this.snapshots.restored(snapshot.meta);
   }
 
   private onSoftState(lead: NodeId): void {
@@ -439,17 +462,24 @@ export class RaftGroup {
     this.readsByIndex.length = kept;
   }
 
+  /** Every `snapshotEntries` applied entries, or when a new member needs one. */
   private maybeSnapshot(): void {
     const every = this.host.options.snapshotEntries;
     const due = this.snapshotDue || (every > 0 && this.applied - this.snapshotIndex >= every);
-    if (!due || this.applied === this.snapshotIndex) return;
+    if (!due || this.applied === this.snapshotIndex || this.snapshots.running) return;
     this.snapshotDue = false;
-    const snapshot: Snapshot = {
-      meta: { index: this.applied, term: this.appliedTerm, confState: this.confState },
-      data: this.applier.snapshot(),
-    };
+    this.snapshotNow();
+  }
+
+  /**
+   * Starts a snapshot of the state after the last applied entry (SAVE, BGSAVE); `done`
+   * runs once it is durable and the log compacted to it, or failed. False while one runs.
+   */
+  snapshotNow(done?: (outcome: SnapshotOutcome) => void): boolean {
+    const meta = { index: this.applied, term: this.appliedTerm, confState: this.confState };
+    if (!this.snapshots.take(meta, done)) return false;
     this.snapshotIndex = this.applied;
-    this.host.options.store.compact(this.id, snapshot);
+    return true;
   }
 
   /** Fails what has waited past its deadline. */
@@ -585,6 +615,7 @@ export class MultiRaft {
   /** Stops processing; pending work is dropped (the process is going away). */
   stop(): void {
     this.stopped = true;
+    for (const g of this.groups.values()) g.snapshots.abort();
   }
 
   /** Work for a group from this node (a proposal, a read, ...): it must tick. */

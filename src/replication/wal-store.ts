@@ -4,13 +4,14 @@
  * the log records that refer to it are written, so a restart never finds a snapshot
  * marker without its data.
  */
-import type { FileSystem } from '../storage/file-system.js';
+import { joinPath, type FileSystem } from '../storage/file-system.js';
 import { readSnapshotFile, SnapshotFiles } from '../storage/snapshot-file.js';
 import { Wal, type SyncPolicy, type WalLogger } from '../storage/wal.js';
 import type { GroupLog } from '../storage/group-log.js';
 import { SnapshotUnavailableError } from '../raft/log-storage.js';
 import type { Entry, GroupId, HardState, Snapshot, SnapshotMeta } from '../raft/types.js';
 import type { RaftStore } from './multi-raft.js';
+import type { SnapshotSink } from './background-snapshot.js';
 
 export interface WalStoreOptions {
   readonly fs: FileSystem;
@@ -22,6 +23,16 @@ export interface WalStoreOptions {
 }
 
 type Done = (err: Error | null) => void;
+
+/** See WalStore.logFacts. */
+export interface LogFacts {
+  readonly firstIndex: number;
+  readonly lastIndex: number;
+  readonly snapshotIndex: number;
+  readonly diskBytes: number;
+  readonly snapshotBytes: number;
+  readonly lastWriteOk: boolean;
+}
 
 export class WalStore implements RaftStore {
   readonly wal: Wal;
@@ -36,6 +47,8 @@ export class WalStore implements RaftStore {
   private cached: { group: GroupId; snapshot: Snapshot } | null = null;
   /** Snapshot files superseded once the next flush makes the log's record durable. */
   private prunable = new Map<GroupId, number>();
+  /** When each group's newest snapshot file was made (unix ms), as read or written here. */
+  private readonly madeAt = new Map<GroupId, number>();
 
   constructor(private readonly options: WalStoreOptions) {
     this.snapshots = new SnapshotFiles(options.fs, options.dir);
@@ -64,7 +77,10 @@ export class WalStore implements RaftStore {
     update: { hardState?: HardState; entries?: readonly Entry[]; snapshot?: Snapshot },
   ): void {
     if (update.snapshot !== undefined) {
-      this.writeSnapshot(group, update.snapshot, () => {});
+      const made = this.options.now();
+      this.writeSnapshot(group, update.snapshot, made, (err) => {
+        if (err === null) this.madeAt.set(group, made);
+      });
       this.prunable.set(group, update.snapshot.meta.index);
     }
     this.wal.save(group, update);
@@ -94,19 +110,71 @@ export class WalStore implements RaftStore {
   compact(group: GroupId, snapshot: Snapshot): void {
     if (this.compacting.has(group) || this.failure !== null) return;
     this.compacting.add(group);
-    this.writeSnapshot(group, snapshot, (err) => {
+    const made = this.options.now();
+    this.writeSnapshot(group, snapshot, made, (err) => {
       this.compacting.delete(group);
-      if (err !== null) return;
-      // A snapshot received from the leader meanwhile is newer: this one is moot.
-      const current = this.wal.group(group).snapshotIndex;
-      if (current >= snapshot.meta.index) {
-        this.prunable.set(group, current);
-        return;
-      }
-      this.wal.recordSnapshot(group, snapshot.meta);
-      this.wal.compact(group, snapshot.meta.index, snapshot.meta.term);
-      this.prunable.set(group, snapshot.meta.index);
+      if (err === null) this.snapshotTaken(group, snapshot.meta, made);
     });
+  }
+
+  /**
+   * A snapshot streamed into its file piece by piece. Unlike a received one, a flush does
+   * not wait for it, and a failure to write it is the snapshot's, not the log's.
+   */
+  beginSnapshot(group: GroupId, meta: SnapshotMeta): SnapshotSink {
+    const made = this.options.now();
+    const writer = this.snapshots.create(group, meta, made);
+    return {
+      write: (piece, done) => writer.write(piece, done),
+      finish: (done) =>
+        writer.finish((err) => {
+          if (err !== null) return done(err);
+          this.snapshotTaken(group, meta, made);
+          // Durable once the log names it: a file the log does not name is a leftover.
+          this.flush(done);
+        }),
+      abort: () => writer.abort(() => {}),
+    };
+  }
+
+  /** Where the group's log stands on disk, for INFO. */
+  logFacts(group: GroupId): LogFacts {
+    const log = this.wal.group(group);
+    const fs = this.options.fs;
+    const walDir = joinPath(this.options.dir, 'wal');
+    let diskBytes = 0;
+    for (const name of fs.readdir(walDir)) diskBytes += fs.stat(joinPath(walDir, name))?.size ?? 0;
+    const latest = this.snapshots.find(group, log.snapshotIndex);
+    return {
+      firstIndex: log.compactedOnDisk + 1,
+      lastIndex: log.lastIndex(),
+      snapshotIndex: log.snapshotIndex,
+      diskBytes,
+      snapshotBytes: latest === null ? 0 : (fs.stat(latest.path)?.size ?? 0),
+      lastWriteOk: this.wal.failed === null,
+    };
+  }
+
+  /** When the group's newest snapshot file was made (unix ms); null if unknown or none. */
+  snapshotMadeAt(group: GroupId): number | null {
+    const made = this.madeAt.get(group);
+    return made === undefined || made === 0 ? null : made;
+  }
+
+  /** The group's snapshot file at `meta` is durable: the log names it and compacts to it. */
+  private snapshotTaken(group: GroupId, meta: SnapshotMeta, made: number): void {
+    const current = this.wal.group(group).snapshotIndex;
+    // A snapshot received from the leader meanwhile is newer: this one is moot.
+    if (current > meta.index) {
+      this.prunable.set(group, current);
+      return;
+    }
+    this.madeAt.set(group, made);
+    if (current < meta.index) {
+      this.wal.recordSnapshot(group, meta);
+      this.wal.compact(group, meta.index, meta.term);
+    }
+    this.prunable.set(group, meta.index);
   }
 
   release(group: GroupId, index: number): void {
@@ -122,9 +190,9 @@ export class WalStore implements RaftStore {
     this.wal.close(done);
   }
 
-  private writeSnapshot(group: GroupId, snapshot: Snapshot, done: Done): void {
+  private writeSnapshot(group: GroupId, snapshot: Snapshot, made: number, done: Done): void {
     this.writing++;
-    const writer = this.snapshots.create(group, snapshot.meta);
+    const writer = this.snapshots.create(group, snapshot.meta, made);
     writer.write(snapshot.data, (err) => {
       if (err !== null) return this.snapshotWritten(err, done);
       writer.finish((err2) => this.snapshotWritten(err2, done));
@@ -152,7 +220,9 @@ export class WalStore implements RaftStore {
     const info = this.snapshots.find(group, meta.index);
     // The file of a snapshot just received is still being written: Raft retries later.
     if (info === null) throw new SnapshotUnavailableError();
-    this.cached = { group, snapshot: readSnapshotFile(this.options.fs, info.path) };
-    return this.cached.snapshot.data;
+    const read = readSnapshotFile(this.options.fs, info.path);
+    if (!this.madeAt.has(group)) this.madeAt.set(group, read.createdMs);
+    this.cached = { group, snapshot: read };
+    return read.data;
   }
 }

@@ -43,6 +43,7 @@ export class ClientRegistry implements ClientsApi {
         noEvict: conn.noEvict,
         noTouch: conn.noTouch,
         blocked: conn.blocked,
+        readonly: conn.readOnly,
       }),
       db: conn.db,
       sub: 0,

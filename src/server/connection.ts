@@ -54,6 +54,10 @@ export class Connection implements Session {
   private mode: ReplyMode = 'on';
   noEvict = false;
   noTouch = false;
+  /** READONLY: reads on a follower are served from its own state. */
+  readOnly = false;
+  /** The log index of this connection's last write (WAIT waits for replicas to reach it). */
+  writeIndex = 0;
 
   /** Set between MULTI and EXEC/DISCARD: the commands queued so far. */
   multi: MultiState | null = null;
@@ -319,6 +323,7 @@ export class Connection implements Session {
     this.replyMode = 'on';
     this.noEvict = false;
     this.noTouch = false;
+    this.readOnly = false;
     this.authenticated = !this.host.authRequired();
     this.user = 'default';
   }

@@ -1,5 +1,5 @@
 import { arch, release, totalmem, type } from 'node:os';
-import { renderInfo, type InfoSnapshot, type KeyspaceInfo } from './info.js';
+import { persistenceInfo, renderInfo, type InfoSnapshot, type KeyspaceInfo } from './info.js';
 import type { NodeServer } from './server.js';
 
 /** Bytes in use by the process as an allocator would count them. */
@@ -35,11 +35,13 @@ export function buildInfo(server: NodeServer, sections: readonly string[]): stri
   const cpu = process.cpuUsage();
   const stats = server.stats;
   const config = server.config;
+  // A node whose group has other members serves the Redis Cluster protocol's view.
+  const grouped = (server.cluster?.view().members.length ?? 1) > 1;
   const snapshot: InfoSnapshot = {
     server: {
       redisVersion: server.redisVersion,
       aikvVersion: server.aikvVersion,
-      mode: 'standalone',
+      mode: grouped ? 'cluster' : 'standalone',
       os: `${type()} ${release()} ${arch()}`,
       archBits: 64,
       multiplexingApi: process.platform === 'linux' ? 'epoll' : 'kqueue',
@@ -75,20 +77,10 @@ export function buildInfo(server: NodeServer, sections: readonly string[]): stri
       maxmemoryPolicy: config.string('maxmemory-policy'),
       allocator: 'libc',
     },
-    persistence: {
-      loading: false,
-      changesSinceLastSave: server.machine.appliedIndex,
-      bgsaveInProgress: false,
+    persistence: persistenceInfo(server.persistence?.status(), {
       lastSaveTime: server.lastSave(),
-      lastBgsaveOk: true,
-      lastBgsaveTimeSec: -1,
-      currentBgsaveTimeSec: -1,
-      saves: 0,
-      lastLoadKeysExpired: 0,
-      lastLoadKeysLoaded: 0,
-      aofEnabled: false,
-      aofLastWriteOk: true,
-    },
+      changesSinceLastSave: server.machine.appliedIndex,
+    }),
     stats: {
       totalConnectionsReceived: stats.totalConnections,
       totalCommandsProcessed: stats.totalCommands,
@@ -109,7 +101,7 @@ export function buildInfo(server: NodeServer, sections: readonly string[]): stri
       totalReadsProcessed: stats.totalCommands,
       totalWritesProcessed: stats.totalCommands,
     },
-    replication: {
+    replication: server.cluster?.replication(server.runId) ?? {
       role: 'master',
       replicas: [],
       replId: server.runId,
@@ -130,7 +122,7 @@ export function buildInfo(server: NodeServer, sections: readonly string[]): stri
       failedCalls: s.failedCalls,
     })),
     errorstats: [...stats.errors].map(([code, count]) => ({ code, count })),
-    clusterEnabled: false,
+    clusterEnabled: grouped,
     keyspace: keyspaceInfo(server),
   };
   return renderInfo(snapshot, sections);

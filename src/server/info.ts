@@ -5,6 +5,7 @@
  * it. Fields Redis prints that have no counterpart here (forks, defrag, AOF rewrites,
  * jemalloc) keep Redis's idle values, because tools parse the full layout.
  */
+import type { PersistenceStatus, SnapshotKindStatus } from '../commands/node.js';
 
 /** Everything INFO prints, gathered by the server at the moment of the command. */
 export interface InfoSnapshot {
@@ -111,6 +112,75 @@ export interface PersistenceInfo {
   /** Bytes of the log at the last snapshot; printed only when aofEnabled. */
   readonly aofBaseSize?: number;
   readonly aofDelayedFsync?: number;
+  /** Bytes of old values the last snapshot kept (copy-on-write). */
+  readonly lastCowSize?: number;
+  /** Snapshots the log takes on its own, reported as AOF rewrites; absent: none ever. */
+  readonly aofRewrite?: SnapshotKindStatus;
+  /** AiKv's own fields: the log and the last snapshot's effect on the event loop. */
+  readonly log?: LogInfo;
+}
+
+/** The `aikv_` lines at the end of INFO persistence. */
+export interface LogInfo {
+  readonly firstIndex: number;
+  readonly lastIndex: number;
+  readonly snapshotIndex: number;
+  readonly diskBytes: number;
+  readonly snapshotBytes: number;
+  readonly fsync: string;
+  /** The longest event-loop stall while the last snapshot ran (ms; -1: not measured). */
+  readonly snapshotLoopDelayMaxMs: number;
+}
+
+/**
+ * INFO persistence of a node with a log (PersistenceApi.status): the log is AiKv's
+ * append-only file, always on, so aof_enabled is 1 and its sizes are the log's; a
+ * snapshot the log takes by itself is an AOF rewrite, one asked for an RDB save.
+ * `idle` fills in for a node without a log.
+ */
+export function persistenceInfo(
+  status: PersistenceStatus | undefined,
+  idle: { readonly lastSaveTime: number; readonly changesSinceLastSave: number },
+): PersistenceInfo {
+  if (status === undefined) return idlePersistence(idle.lastSaveTime, idle.changesSinceLastSave);
+  const { rdb, log } = status;
+  return {
+    loading: false,
+    changesSinceLastSave: status.changesSinceLastSave,
+    bgsaveInProgress: rdb.inProgress,
+    lastSaveTime: status.lastSaveTime,
+    lastBgsaveOk: rdb.lastOk,
+    lastBgsaveTimeSec: rdb.lastTimeSec,
+    currentBgsaveTimeSec: rdb.currentTimeSec,
+    saves: rdb.count,
+    lastLoadKeysExpired: 0,
+    lastLoadKeysLoaded: status.loadKeysLoaded,
+    aofEnabled: true,
+    aofLastWriteOk: log.lastWriteOk,
+    aofCurrentSize: log.diskBytes,
+    aofBaseSize: log.diskBytesAtSnapshot,
+    aofDelayedFsync: 0,
+    lastCowSize: status.lastCowBytes,
+    aofRewrite: status.aofRewrite,
+    log: { ...log, snapshotLoopDelayMaxMs: status.lastSnapshotLoopDelayMaxMs },
+  };
+}
+
+function idlePersistence(lastSaveTime: number, changesSinceLastSave: number): PersistenceInfo {
+  return {
+    loading: false,
+    changesSinceLastSave,
+    bgsaveInProgress: false,
+    lastSaveTime,
+    lastBgsaveOk: true,
+    lastBgsaveTimeSec: -1,
+    currentBgsaveTimeSec: -1,
+    saves: 0,
+    lastLoadKeysExpired: 0,
+    lastLoadKeysLoaded: 0,
+    aofEnabled: false,
+    aofLastWriteOk: true,
+  };
 }
 
 export interface StatsInfo {
@@ -420,6 +490,7 @@ function scriptingMemoryLines(): Lines {
 }
 
 function persistenceLines(p: PersistenceInfo): Lines {
+  const rw = p.aofRewrite;
   const lines = [
     `loading:${flag(p.loading)}`,
     'async_loading:0',
@@ -436,17 +507,17 @@ function persistenceLines(p: PersistenceInfo): Lines {
     `rdb_last_bgsave_time_sec:${p.lastBgsaveTimeSec}`,
     `rdb_current_bgsave_time_sec:${p.currentBgsaveTimeSec}`,
     `rdb_saves:${p.saves}`,
-    'rdb_last_cow_size:0',
+    `rdb_last_cow_size:${p.lastCowSize ?? 0}`,
     `rdb_last_load_keys_expired:${p.lastLoadKeysExpired}`,
     `rdb_last_load_keys_loaded:${p.lastLoadKeysLoaded}`,
     `aof_enabled:${flag(p.aofEnabled)}`,
-    'aof_rewrite_in_progress:0',
-    'aof_rewrite_scheduled:0',
-    'aof_last_rewrite_time_sec:-1',
-    'aof_current_rewrite_time_sec:-1',
-    'aof_last_bgrewrite_status:ok',
-    'aof_rewrites:0',
-    'aof_rewrites_consecutive_failures:0',
+    `aof_rewrite_in_progress:${flag(rw?.inProgress ?? false)}`,
+    `aof_rewrite_scheduled:${flag(rw?.scheduled ?? false)}`,
+    `aof_last_rewrite_time_sec:${rw?.lastTimeSec ?? -1}`,
+    `aof_current_rewrite_time_sec:${rw?.currentTimeSec ?? -1}`,
+    `aof_last_bgrewrite_status:${rw?.lastOk === false ? 'err' : 'ok'}`,
+    `aof_rewrites:${rw?.count ?? 0}`,
+    `aof_rewrites_consecutive_failures:${rw?.consecutiveFailures ?? 0}`,
     `aof_last_write_status:${p.aofLastWriteOk ? 'ok' : 'err'}`,
     'aof_last_cow_size:0',
     'module_fork_in_progress:0',
@@ -462,7 +533,20 @@ function persistenceLines(p: PersistenceInfo): Lines {
       `aof_delayed_fsync:${p.aofDelayedFsync ?? 0}`,
     );
   }
+  if (p.log !== undefined) lines.push(...logLines(p.log));
   return lines;
+}
+
+function logLines(log: LogInfo): Lines {
+  return [
+    `aikv_log_first_index:${log.firstIndex}`,
+    `aikv_log_last_index:${log.lastIndex}`,
+    `aikv_log_snapshot_index:${log.snapshotIndex}`,
+    `aikv_log_disk_bytes:${log.diskBytes}`,
+    `aikv_log_snapshot_bytes:${log.snapshotBytes}`,
+    `aikv_log_fsync:${log.fsync}`,
+    `aikv_last_snapshot_max_loop_delay_ms:${log.snapshotLoopDelayMaxMs}`,
+  ];
 }
 
 function statsLines(s: StatsInfo): Lines {

@@ -20,6 +20,11 @@ export interface RaftHostOptions {
   readonly policy: SyncPolicy;
   /** Where this node's transport listens; none for a node without peers. */
   readonly bus: PeerAddress | null;
+  /**
+   * A bus that cannot be opened (port in use, or beyond 65535) is only a warning: a
+   * lone node still serves, it just cannot be joined until restarted on a free port.
+   */
+  readonly busOptional?: boolean;
   readonly peers: ReadonlyMap<NodeId, PeerAddress>;
   readonly tickMs: number;
   readonly raft: Omit<RaftConfig, 'id' | 'group' | 'storage' | 'random' | 'applied'>;
@@ -54,21 +59,7 @@ export class RaftHost {
       logger: (level, message) => o.logger[level](message),
     });
     let raft: MultiRaft | null = null;
-    let transport: TcpTransport | null = null;
-    if (o.bus !== null) {
-      transport = new TcpTransport({
-        nodeId: o.id,
-        clusterId: o.clusterId,
-        host: o.bus.host,
-        port: o.bus.port,
-        logger: o.logger,
-        onMessages: (ms) => raft?.receive(ms),
-        onUnreachable: (peer) => raft?.reportUnreachable(peer),
-        onSnapshotStatus: (peer, group, ok) => raft?.reportSnapshot(peer, group, ok),
-      });
-      await transport.listen();
-      for (const [id, address] of o.peers) transport.setPeer(id, address);
-    }
+    const transport = o.bus === null ? null : await RaftHost.openBus(o, o.bus, () => raft);
     raft = new MultiRaft({
       id: o.id,
       store,
@@ -85,6 +76,37 @@ export class RaftHost {
     const host = new RaftHost(raft, store, transport);
     host.timer = setInterval(() => host.tick(), o.tickMs);
     return host;
+  }
+
+  /** The transport on the bus port, or null when an optional bus cannot be opened. */
+  private static async openBus(
+    o: RaftHostOptions,
+    bus: PeerAddress,
+    raft: () => MultiRaft | null,
+  ): Promise<TcpTransport | null> {
+    const transport = new TcpTransport({
+      nodeId: o.id,
+      clusterId: o.clusterId,
+      host: bus.host,
+      port: bus.port,
+      logger: o.logger,
+      onMessages: (ms) => raft()?.receive(ms),
+      onUnreachable: (peer) => raft()?.reportUnreachable(peer),
+      onSnapshotStatus: (peer, group, ok) => raft()?.reportSnapshot(peer, group, ok),
+    });
+    try {
+      await transport.listen();
+    } catch (err) {
+      await transport.close();
+      if (o.busOptional !== true) throw err;
+      o.logger.warn(
+        `Cannot open the cluster bus on ${bus.host}:${bus.port} (${(err as Error).message}): ` +
+          'serving alone; no node can join this one until it restarts with a free cluster-port',
+      );
+      return null;
+    }
+    for (const [id, address] of o.peers) transport.setPeer(id, address);
+    return transport;
   }
 
   private tick(): void {

@@ -4,6 +4,7 @@ import type {
   ConfigApi,
   NodeContext,
   NodeServices,
+  PersistenceApi,
   Session,
   ShutdownOptions,
 } from '../commands/node.js';
@@ -22,6 +23,9 @@ import { ActiveExpiry } from './expiry.js';
 import { ClientRegistry } from './clients.js';
 import { BlockedClients } from './blocking.js';
 import { RUN_IN_MULTI, Transactions, type Queued } from './transactions.js';
+import type { ClusterNode } from './cluster-node.js';
+import { ClusterRouter, type RoutedServer } from './cluster-routing.js';
+import type { LeaderProxy } from './leader-proxy.js';
 
 type RunnableSpec = NonNullable<Lookup['spec']>;
 
@@ -51,6 +55,12 @@ export interface ServerDeps {
    * them: a Raft group (main wires it) or, by default, a local log that applies at once.
    */
   log?: (machine: StateMachine, keyspace: Keyspace) => Proposer;
+  /** The node's place in its Raft group: CLUSTER commands and routing (main wires it). */
+  cluster?: ClusterNode;
+  /** With follower-proxy: forwards what a follower cannot serve to the leader. */
+  proxy?: LeaderProxy;
+  /** SAVE, BGSAVE, LASTSAVE, DEBUG RELOAD, INFO persistence (main wires it). */
+  persistence?: PersistenceApi;
 }
 
 const NOAUTH = error('NOAUTH Authentication required.');
@@ -62,7 +72,7 @@ const DEBUG_NOT_ALLOWED = error(
 const MAXCLIENTS = Buffer.from('-ERR max number of clients reached\r\n');
 
 /** A single AiKv node: client listener, dispatcher, keyspace and its log. */
-export class NodeServer implements ConnectionHost, NodeServices {
+export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
   readonly keyspace: Keyspace;
   readonly registry = new Registry();
   readonly machine: StateMachine;
@@ -82,6 +92,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
   private timers: NodeJS.Timeout[] = [];
   private lastSaveAt: number;
   private listening = false;
+  private readonly router: ClusterRouter | null;
 
   constructor(private readonly deps: ServerDeps) {
     this.keyspace = new Keyspace(deps.config.number('databases'));
@@ -123,6 +134,22 @@ export class NodeServer implements ConnectionHost, NodeServices {
       unblock: (id, withError) => this.blocked.unblock(id, withError),
     });
     this.expiry = new ActiveExpiry(this.keyspace, (db, keys) => this.proposeExpire(db, keys));
+    const cluster = deps.cluster;
+    this.router =
+      cluster === undefined ? null : new ClusterRouter(cluster, deps.proxy ?? null, this);
+  }
+
+  get cluster(): ClusterNode | undefined {
+    return this.deps.cluster;
+  }
+
+  get persistence(): PersistenceApi | undefined {
+    return this.deps.persistence;
+  }
+
+  /** Only a leader deletes expired keys (followers apply the leader's deletions). */
+  private get expiresKeys(): boolean {
+    return this.deps.cluster?.isLeader !== false;
   }
 
   get redisVersion(): string {
@@ -293,10 +320,25 @@ export class NodeServer implements ConnectionHost, NodeServices {
       reply(NOAUTH);
       return;
     }
+    if (this.router !== null && this.router.route(conn, spec, argv, reply)) return;
     if (conn.multi !== null && !RUN_IN_MULTI.has(spec.name)) {
       reply(this.transactions.queue(conn, spec, argv));
       return;
     }
+    this.run(spec, conn, argv, reply);
+  }
+
+  /**
+   * A write of this connection has just applied (its reply is being made): the group's
+   * applied index is its log index, which WAIT waits for replicas to reach.
+   */
+  private noteWrite(conn: Connection): void {
+    const cluster = this.deps.cluster;
+    if (cluster !== undefined) conn.writeIndex = cluster.group.applied;
+  }
+
+  /** Runs a command routing held back (a read confirmed by a ReadIndex round). */
+  runHere(spec: RunnableSpec, conn: Connection, argv: string[], reply: (r: Reply) => void): void {
     this.run(spec, conn, argv, reply);
   }
 
@@ -316,6 +358,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
         this.blocked.park(conn, argv, r, reply);
         return;
       }
+      if (holds || retry) this.noteWrite(conn);
       const stat = this.stats.command(spec.name);
       stat.calls++;
       stat.usec += Math.round((performance.now() - started) * 1000);
@@ -367,6 +410,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
         seed: this.deps.random32(),
       } as const;
       this.proposer.propose(entry, (r) => {
+        this.noteWrite(conn);
         const applied = r as readonly Reply[];
         positions.forEach((at, j) => (replies[at] = applied[j] ?? null));
         resolve(replies);
@@ -374,7 +418,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
     });
   }
 
-  private reject(err: ErrorReply, argv: readonly string[], reply: (r: Reply) => void): void {
+  reject(err: ErrorReply, argv: readonly string[], reply: (r: Reply) => void): void {
     const name = (argv[0] as string).toLowerCase();
     const top = this.registry.get(name);
     if (top !== undefined) this.stats.command(top.name).rejectedCalls++;
@@ -415,6 +459,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
   }
 
   private proposeExpire(db: number, keys: readonly string[]): void {
+    if (!this.expiresKeys) return;
     this.proposer.propose({ kind: 'expire', db, keys, time: this.entryTime() }, () => undefined);
   }
 
@@ -434,7 +479,7 @@ export class NodeServer implements ConnectionHost, NodeServices {
   private cron(): void {
     const now = this.now();
     this.stats.sampleOps(now);
-    this.expiry.cycle(now);
+    if (this.expiresKeys) this.expiry.cycle(now);
     this.closeIdleClients(now);
   }
 

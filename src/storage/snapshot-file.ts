@@ -2,11 +2,12 @@
  * Snapshot files in `<dir>/snap`, one per group once its owner has pruned the others
  * (`keepOnly`, after the log durably names the one it needs).
  *
- * A file is written as a stream of chunks into a temp file, then footer, fdatasync, close,
- * rename onto its final name and a sync of the folder: after a crash either the old file or
- * the complete new one is there. Layout (little-endian):
+ * A file is written as a stream of chunks into a temp file of its own, then footer,
+ * fdatasync, close, rename onto its final name and a sync of the folder: after a crash
+ * either the old file or the complete new one is there. Layout (little-endian):
  *
- *   header: magic "AIKS" u32, format version u32, group u32, meta length u32, meta
+ *   header: magic "AIKS" u32, format version u32, group u32, meta length u32,
+ *           creation time u64 (unix ms; version 2 on, 0 = unknown), meta
  *   data:   the snapshot's bytes, as produced
  *   footer: data length u64, crc32 of header + data u32, magic "AIKE" u32
  *
@@ -18,10 +19,13 @@ import { Reader, Writer, readSnapshotMeta, writeSnapshotMeta } from '../raft/cod
 import type { GroupId, Snapshot, SnapshotMeta } from '../raft/types.js';
 import { joinPath, series, type Done, type Fd, type FileSystem } from './file-system.js';
 
-export const SNAPSHOT_FORMAT_VERSION = 1;
+export const SNAPSHOT_FORMAT_VERSION = 2;
+/** Version 1 files (no creation time) are still read. */
+const OLDEST_READ_VERSION = 1;
 const HEADER_MAGIC = 0x534b4941; // "AIKS"
 const FOOTER_MAGIC = 0x454b4941; // "AIKE"
 const FIXED_HEADER_BYTES = 16;
+const TIME_BYTES = 8;
 const FOOTER_BYTES = 16;
 const NAME = /^([0-9a-f]{8})-([0-9a-f]{16})-([0-9a-f]{16})\.snap$/;
 const TEMP_SUFFIX = '.tmp';
@@ -53,6 +57,8 @@ export function snapshotFileName(group: GroupId, index: number, term: number): s
 
 export class SnapshotFiles {
   readonly dir: string;
+  /** Names temp files apart: two writers of one snapshot never share one (see create). */
+  private tempSerial = 0;
 
   /**
    * Opens `<nodeDir>/snap`, removing temp files a crash left. Which complete file each
@@ -101,15 +107,20 @@ export class SnapshotFiles {
     return best;
   }
 
-  /** Starts writing a snapshot file for `meta`; the data follows in chunks. */
-  create(group: GroupId, meta: SnapshotMeta): SnapshotWriter {
+  /**
+   * Starts writing a snapshot file for `meta`, made at `createdMs` (unix ms); the data
+   * follows in chunks. A node taking a snapshot and receiving one at the same index
+   * write two temp files: whichever is renamed last wins, and both hold the same state.
+   */
+  create(group: GroupId, meta: SnapshotMeta, createdMs = 0): SnapshotWriter {
     const info = {
       path: joinPath(this.dir, snapshotFileName(group, meta.index, meta.term)),
       group,
       index: meta.index,
       term: meta.term,
     };
-    return new SnapshotWriter(this.fs, info, meta);
+    const tempPath = `${info.path}.${++this.tempSerial}${TEMP_SUFFIX}`;
+    return new SnapshotWriter(this.fs, info, meta, tempPath, createdMs);
   }
 
   /** Opens a snapshot file for streaming; its header and footer are checked first. */
@@ -138,16 +149,20 @@ export class SnapshotWriter {
     private readonly fs: FileSystem,
     readonly info: SnapshotFileInfo,
     meta: SnapshotMeta,
+    tempPath: string,
+    createdMs: number,
   ) {
-    this.tempPath = info.path + TEMP_SUFFIX;
+    this.tempPath = tempPath;
     this.fd = fs.open(this.tempPath, 'truncate');
     const metaBytes = new Writer(64);
     writeSnapshotMeta(metaBytes, meta);
-    const w = new Writer(FIXED_HEADER_BYTES + metaBytes.length);
+    const w = new Writer(FIXED_HEADER_BYTES + TIME_BYTES + metaBytes.length);
     w.u32(HEADER_MAGIC)
       .u32(SNAPSHOT_FORMAT_VERSION)
       .u32(info.group)
-      .bytesField(metaBytes.written());
+      .u32(metaBytes.length)
+      .u64(createdMs)
+      .raw(metaBytes.written());
     this.header = w.finish();
     this.crc = crc32(this.header);
   }
@@ -231,7 +246,13 @@ export class SnapshotReader {
     private readonly fd: Fd,
     readonly group: GroupId,
     readonly meta: SnapshotMeta,
-    private readonly header: { bytes: number; crc: number; dataBytes: number; fileCrc: number },
+    private readonly header: {
+      bytes: number;
+      crc: number;
+      dataBytes: number;
+      fileCrc: number;
+      createdMs: number;
+    },
   ) {
     this.position = header.bytes;
     this.crc = header.crc;
@@ -240,6 +261,11 @@ export class SnapshotReader {
 
   get dataBytes(): number {
     return this.header.dataBytes;
+  }
+
+  /** When the file was made (unix ms); 0 when its format predates the field. */
+  get createdMs(): number {
+    return this.header.createdMs;
   }
 
   static open(
@@ -309,6 +335,7 @@ export class SnapshotReader {
 interface Head {
   group: GroupId;
   meta: SnapshotMeta;
+  createdMs: number;
   bytes: number;
   crc: number;
   dataBytes: number;
@@ -325,13 +352,13 @@ function readHead(
 ): void {
   const fail = (reason: string): void => done(new SnapshotFileError(path, reason), null);
   if (size < FIXED_HEADER_BYTES + FOOTER_BYTES) return fail('too short to be a snapshot file');
-  fs.read(fd, 0, FIXED_HEADER_BYTES, (err, fixed) => {
+  fs.read(fd, 0, FIXED_HEADER_BYTES + TIME_BYTES, (err, start) => {
     if (err !== null) return done(err, null);
-    const header = parse(() => parseFixedHeader(fixed));
+    const header = parse(() => parseFixedHeader(start));
     if (typeof header === 'string') return fail(header);
-    const headerBytes = FIXED_HEADER_BYTES + header.metaBytes;
+    const headerBytes = header.metaAt + header.metaBytes;
     if (headerBytes + FOOTER_BYTES > size) return fail('header runs past the end of the file');
-    fs.read(fd, FIXED_HEADER_BYTES, header.metaBytes, (err2, metaBytes) => {
+    fs.read(fd, 0, headerBytes, (err2, headBytes) => {
       if (err2 !== null) return done(err2, null);
       fs.read(fd, size - FOOTER_BYTES, FOOTER_BYTES, (err3, footerBytes) => {
         if (err3 !== null) return done(err3, null);
@@ -340,21 +367,36 @@ function readHead(
         if (headerBytes + footer.dataBytes + FOOTER_BYTES !== size) {
           return fail('data length mismatch');
         }
-        const meta = parse(() => decodeMeta(metaBytes));
+        const meta = parse(() => decodeMeta(headBytes.subarray(header.metaAt)));
         if (typeof meta === 'string') return fail(`undecodable snapshot metadata: ${meta}`);
-        const crc = crc32(metaBytes, crc32(fixed));
-        done(null, { group: header.group, meta, bytes: headerBytes, crc, ...footer });
+        const { group, createdMs } = header;
+        const crc = crc32(headBytes);
+        done(null, { group, meta, createdMs, bytes: headerBytes, crc, ...footer });
       });
     });
   });
 }
 
-function parseFixedHeader(bytes: Uint8Array): { group: GroupId; metaBytes: number } | string {
+interface FixedHeader {
+  group: GroupId;
+  metaBytes: number;
+  /** Where the metadata starts: after the creation time from version 2 on. */
+  metaAt: number;
+  createdMs: number;
+}
+
+/** The fields before the metadata; `bytes` may run on past them. */
+function parseFixedHeader(bytes: Uint8Array): FixedHeader | string {
   const r = new Reader(bytes);
   if (r.u32() !== HEADER_MAGIC) return 'not a snapshot file (bad magic)';
   const version = r.u32();
-  if (version !== SNAPSHOT_FORMAT_VERSION) return `unsupported format version ${version}`;
-  return { group: r.u32(), metaBytes: r.u32() };
+  if (version < OLDEST_READ_VERSION || version > SNAPSHOT_FORMAT_VERSION) {
+    return `unsupported format version ${version}`;
+  }
+  const group = r.u32();
+  const metaBytes = r.u32();
+  if (version === 1) return { group, metaBytes, metaAt: FIXED_HEADER_BYTES, createdMs: 0 };
+  return { group, metaBytes, metaAt: FIXED_HEADER_BYTES + TIME_BYTES, createdMs: r.u64() };
 }
 
 function parseFooter(bytes: Uint8Array): { dataBytes: number; fileCrc: number } | string {
@@ -380,28 +422,34 @@ function decodeMeta(bytes: Uint8Array): SnapshotMeta {
   return meta;
 }
 
+/** A snapshot read back from its file, with the time the file was made (0: unknown). */
+export interface SnapshotFileContents extends Snapshot {
+  readonly createdMs: number;
+}
+
 /**
  * Reads a whole snapshot file at once and checks it: for start-up, and for a leader that
  * must hand Raft a snapshot to send. Throws SnapshotFileError naming the file.
  */
-export function readSnapshotFile(fs: FileSystem, path: string): Snapshot {
+export function readSnapshotFile(fs: FileSystem, path: string): SnapshotFileContents {
   const bytes = fs.readFile(path);
   const fail = (reason: string): never => {
     throw new SnapshotFileError(path, reason);
   };
   if (bytes.length < FIXED_HEADER_BYTES + FOOTER_BYTES) fail('too short to be a snapshot file');
-  const header = parse(() => parseFixedHeader(bytes.subarray(0, FIXED_HEADER_BYTES)));
+  const header = parse(() => parseFixedHeader(bytes.subarray(0, FIXED_HEADER_BYTES + TIME_BYTES)));
   if (typeof header === 'string') return fail(header);
-  const headerBytes = FIXED_HEADER_BYTES + header.metaBytes;
+  const headerBytes = header.metaAt + header.metaBytes;
   const footer = parse(() => parseFooter(bytes.subarray(bytes.length - FOOTER_BYTES)));
   if (typeof footer === 'string') return fail(footer);
   if (headerBytes + footer.dataBytes + FOOTER_BYTES !== bytes.length) {
     return fail('data length mismatch');
   }
-  const meta = parse(() => decodeMeta(bytes.subarray(FIXED_HEADER_BYTES, headerBytes)));
+  const meta = parse(() => decodeMeta(bytes.subarray(header.metaAt, headerBytes)));
   if (typeof meta === 'string') return fail(`undecodable snapshot metadata: ${meta}`);
   if (crc32(bytes.subarray(0, headerBytes + footer.dataBytes)) !== footer.fileCrc) {
     fail('checksum mismatch');
   }
-  return { meta, data: bytes.subarray(headerBytes, headerBytes + footer.dataBytes) };
+  const data = bytes.subarray(headerBytes, headerBytes + footer.dataBytes);
+  return { meta, data, createdMs: header.createdMs };
 }

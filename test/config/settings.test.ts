@@ -211,7 +211,9 @@ const AIKV_DEFAULTS: readonly [string, string][] = [
   ['set-max-listpack-entries', '128'],
   ['set-max-listpack-value', '64'],
   ['follower-proxy', 'no'],
-  ['election-timeout-ms', '1000'],
+  ['cluster-node-timeout', '1000'],
+  ['node-id', '1'],
+  ['cluster-join', ''],
 ];
 
 test('CONFIG GET * at defaults is Redis 7.0.15 plus the documented AiKv differences', () => {

@@ -5,7 +5,7 @@ import {
   type ProposalOutcome,
   type RaftStore,
 } from '../../src/replication/multi-raft.js';
-import type { Message, NodeId, Snapshot } from '../../src/raft/types.js';
+import { MessageType, type Message, type NodeId, type Snapshot } from '../../src/raft/types.js';
 import { Rng } from '../../src/util/rng.js';
 
 export const text = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'latin1'));
@@ -28,11 +28,14 @@ export class ListApplier implements GroupApplier {
 
 export const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Nodes in one process; messages cross a network that can cut any node off. */
-export class Cluster {
+/**
+ * Nodes in one process; messages cross a network that can cut any node off. Each node's
+ * group 1 applies with a ListApplier unless `makeApplier` makes another kind.
+ */
+export class Cluster<A extends GroupApplier = ListApplier> {
   readonly nodes = new Map<NodeId, MultiRaft>();
   readonly stores = new Map<NodeId, RaftStore>();
-  readonly appliers = new Map<NodeId, ListApplier>();
+  readonly appliers = new Map<NodeId, A>();
   readonly cut = new Set<NodeId>();
 
   constructor(
@@ -42,6 +45,7 @@ export class Cluster {
     private readonly makeStore: (id: NodeId) => RaftStore,
     /** Real time per tick: a store on disk needs its fsyncs to finish within an election. */
     private readonly tickMs = 0,
+    private readonly makeApplier: (id: NodeId) => A = () => new ListApplier() as GroupApplier as A,
   ) {
     for (const id of ids) this.start(id);
   }
@@ -61,7 +65,7 @@ export class Cluster {
       snapshotEntries: this.snapshotEntries,
       onFatal: (err) => assert.fail(err),
     });
-    const applier = new ListApplier();
+    const applier = this.makeApplier(id);
     this.appliers.set(id, applier);
     node.openGroup(1, applier, this.ids);
     this.nodes.set(id, node);
@@ -72,8 +76,10 @@ export class Cluster {
     if (this.cut.has(from)) return;
     setImmediate(() => {
       for (const m of ms) {
-        if (this.cut.has(m.to)) continue;
-        this.nodes.get(m.to)?.receive([m]);
+        const ok = !this.cut.has(m.to);
+        if (ok) this.nodes.get(m.to)?.receive([m]);
+        // As the TCP transport does, tell the sender how a snapshot's sending ended.
+        if (m.type === MessageType.Snap) this.nodes.get(from)?.reportSnapshot(m.to, m.group, ok);
       }
     });
   }

@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { crc32 } from 'node:zlib';
+import { Writer, writeSnapshotMeta } from '../../src/raft/codec.js';
 import { EMPTY_CONF_STATE, type SnapshotMeta } from '../../src/raft/types.js';
 import {
   SnapshotFileError,
   SnapshotFiles,
+  readSnapshotFile,
   type SnapshotFileInfo,
   type SnapshotReader,
 } from '../../src/storage/snapshot-file.js';
@@ -177,4 +180,48 @@ test('a truncated or foreign file is refused when opened', () => {
   disk.fs.truncate(path, 10);
   assert.throws(() => readSnapshot(disk, files, path), /too short to be a snapshot file/);
   assert.throws(() => readSnapshot(disk, files, `${DIR}/snap/none.snap`), /no such file/);
+});
+
+test('the file keeps when it was made; a version 1 file (before the field) reads as 0', () => {
+  const disk = simDisk();
+  const files = new SnapshotFiles(disk.fs, DIR);
+  const writer = files.create(7, META, 1_700_000_123_456);
+  wait<void>(disk, (d) => writer.write(Uint8Array.of(1, 2, 3), (err) => d(err, undefined)));
+  const info = wait<SnapshotFileInfo | null>(disk, (d) => writer.finish(d));
+  const path = info?.path ?? '';
+  assert.equal(readSnapshot(disk, files, path).reader.createdMs, 1_700_000_123_456);
+  assert.equal(readSnapshotFile(disk.fs, path).createdMs, 1_700_000_123_456);
+
+  const meta = new Writer(64);
+  writeSnapshotMeta(meta, META);
+  const body = new Writer(64)
+    .u32(0x534b4941)
+    .u32(1)
+    .u32(7)
+    .bytesField(meta.written())
+    .raw(Uint8Array.of(9, 8))
+    .written();
+  const v1 = new Writer(64).raw(body).u64(2).u32(crc32(body)).u32(0x454b4941).finish();
+  const old = `${DIR}/snap/00000007-0000000000000009-0000000000000003.snap`;
+  const fd = disk.fs.open(old, 'truncate');
+  wait<void>(disk, (d) => disk.fs.append(fd, v1, (err) => d(err, undefined)));
+  const read = readSnapshot(disk, files, old);
+  assert.deepEqual([read.reader.createdMs, read.data, read.reader.meta], [0, [9, 8], META]);
+  const whole = readSnapshotFile(disk.fs, old);
+  assert.deepEqual([whole.createdMs, [...whole.data]], [0, [9, 8]]);
+});
+
+test('two writers of the same snapshot write apart; the last renamed wins, whole', () => {
+  const disk = simDisk();
+  const files = new SnapshotFiles(disk.fs, DIR);
+  const a = files.create(7, META);
+  const b = files.create(7, META);
+  wait<void>(disk, (d) => a.write(Uint8Array.of(1, 1), (err) => d(err, undefined)));
+  wait<void>(disk, (d) => b.write(Uint8Array.of(2, 2, 2), (err) => d(err, undefined)));
+  wait<void>(disk, (d) => a.write(Uint8Array.of(1), (err) => d(err, undefined)));
+  assert.equal(disk.fs.readdir(`${DIR}/snap`).filter((n) => n.endsWith('.tmp')).length, 2);
+  const info = wait<SnapshotFileInfo | null>(disk, (d) => b.finish(d));
+  wait(disk, (d) => a.finish(d));
+  assert.deepEqual(readSnapshot(disk, files, info?.path ?? '').data, [1, 1, 1]);
+  assert.deepEqual(disk.fs.readdir(`${DIR}/snap`), [info?.path.split('/').pop()]);
 });

@@ -50,12 +50,16 @@ async function waitForPort(port: number, child: ChildProcess, deadlineMs: number
   throw new Error(`server did not listen on ${port} within ${deadlineMs} ms`);
 }
 
-/** `options.dir`: a data directory to use (and keep), e.g. to restart on a crashed one. */
+/**
+ * `options.dir`: a data directory to use (and keep), e.g. to restart on a crashed one.
+ * `options.port`: the client port (default: a free one), e.g. to restart a cluster node
+ * where its peers know it.
+ */
 export async function startServer(
   args: string[] = [],
-  options: { dir?: string } = {},
+  options: { dir?: string; port?: number } = {},
 ): Promise<RunningServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'aikv-test-'));
   const child = spawn(
     process.execPath,
