@@ -254,6 +254,25 @@ export class RawNode {
     if (pending.applied.length > 0) r.onApplied(pending.applied);
   }
 
+  /**
+   * Committed entries already durable on this node that no Ready has handed out: they
+   * may be applied while an earlier Ready is still being persisted, since they were
+   * persisted before it. Report them with `appliedEarly` once applied.
+   */
+  takeCommitted(): Entry[] {
+    const log = this.raft.raftLog;
+    if (!log.hasNextCommittedEnts(false)) return [];
+    const ents = log.nextCommittedEnts(false);
+    const last = ents[ents.length - 1];
+    if (last !== undefined) log.acceptApplying(last.index, entriesSize(ents), false);
+    return ents;
+  }
+
+  /** Entries from takeCommitted are applied. */
+  appliedEarly(ents: readonly Entry[]): void {
+    this.raft.onApplied(ents);
+  }
+
   status(): RaftStatus {
     const r = this.raft;
     const progress = new Map<NodeId, ProgressStatus>();

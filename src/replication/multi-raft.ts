@@ -323,6 +323,19 @@ export class RaftGroup {
     this.serveReads();
   }
 
+  /**
+   * While a flush runs, applies what became committed among entries already durable
+   * here (a quorum's acknowledgements arrived): their clients need not wait for the
+   * flush of later entries.
+   */
+  applyCommittedEarly(): void {
+    const ents = this.node.takeCommitted();
+    if (ents.length === 0) return;
+    for (const e of ents) this.applyEntry(e);
+    this.node.appliedEarly(ents);
+    this.serveReads();
+  }
+
   /** Once the Ready is durable and its messages sent. */
   advance(rd: Ready): void {
     this.node.advance(rd);
@@ -598,6 +611,7 @@ export class MultiRaft {
         this.options.logger?.('debug', `group ${m.group}: ${(err as Error).message}`);
       }
     }
+    if (this.flushing) for (const g of this.dirty) g.applyCommittedEarly();
     this.kick();
   }
 
@@ -653,28 +667,42 @@ export class MultiRaft {
       if (batch.length === 0) return;
       if (mustSync) {
         this.sendEarly(batch);
-        // A snapshot is restored only once its file is durable.
-        for (const [g, rd] of batch) if (rd.snapshot === null) g.applyReady(rd);
-        this.flush(batch);
+        // Committed entries apply while the disk writes the new ones; a snapshot is
+        // restored only once its file is durable.
+        this.flush(batch, () => {
+          for (const [g, rd] of batch) if (rd.snapshot === null) g.applyReady(rd);
+        });
       } else {
         this.complete(batch, false);
       }
     }
   }
 
-  private flush(batch: readonly [RaftGroup, Ready][]): void {
+  /** Starts the store's flush, runs `meanwhile`, and completes the batch once durable. */
+  private flush(batch: readonly [RaftGroup, Ready][], meanwhile: () => void): void {
     this.flushing = true;
+    let running = true;
+    let early: { err: Error | null } | null = null;
     this.options.store.flush((err) => {
-      this.flushing = false;
-      if (this.stopped) return;
-      if (err !== null) {
-        this.stopped = true;
-        this.options.onFatal(err);
-        return;
-      }
-      this.complete(batch, true);
-      this.process();
+      if (running) early = { err };
+      else this.flushed(batch, err);
     });
+    meanwhile();
+    running = false;
+    // A store with nothing to write may answer at once: complete after `meanwhile`.
+    if (early !== null) this.flushed(batch, (early as { err: Error | null }).err);
+  }
+
+  private flushed(batch: readonly [RaftGroup, Ready][], err: Error | null): void {
+    this.flushing = false;
+    if (this.stopped) return;
+    if (err !== null) {
+      this.stopped = true;
+      this.options.onFatal(err);
+      return;
+    }
+    this.complete(batch, true);
+    this.process();
   }
 
   /** Messages that vouch for nothing on our disk leave while it syncs (see Ready). */

@@ -60,7 +60,15 @@ export class GroupLog implements LogStorage {
   ) {}
 
   initialState(): { hardState: HardState; confState: ConfState } {
-    return { hardState: this.hardState, confState: this.snapshotMeta.confState };
+    // Only committed entries are applied, so a snapshot's index is committed even when
+    // the state machine ran ahead of the last HardState saved (entries applied while a
+    // flush was under way) and the process stopped before the next one.
+    const { hardState, snapshotMeta } = this;
+    const commit = Math.max(hardState.commit, snapshotMeta.index);
+    return {
+      hardState: commit === hardState.commit ? hardState : { ...hardState, commit },
+      confState: snapshotMeta.confState,
+    };
   }
 
   firstIndex(): number {
