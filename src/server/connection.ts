@@ -3,6 +3,7 @@ import type { ReplyMode, Session } from '../commands/node.js';
 import { ReplyBuffer, type Protocol } from '../resp/encoder.js';
 import { RequestDecoder } from '../resp/decoder.js';
 import { error, type Reply } from '../resp/reply.js';
+import { Queue } from '../util/queue.js';
 import type { ServerStats } from './stats.js';
 import type { MultiState } from './transactions.js';
 
@@ -40,6 +41,13 @@ interface Slot {
 const OUTPUT_PAUSE_BYTES = 64 * 1024 * 1024;
 
 /**
+ * Above this many requests in flight (waiting for the log, or held back behind it) the
+ * connection stops reading; it reads again below half of it. A mass insert (redis-cli
+ * --pipe) then streams through in bounded memory instead of decoding everything first.
+ */
+const INFLIGHT_PAUSE = 16 * 1024;
+
+/**
  * One client connection: decodes requests, runs them in order, and answers strictly
  * in request order with many requests in flight. A read waits until this connection's
  * own earlier writes have applied, so a client always reads its own writes.
@@ -72,9 +80,12 @@ export class Connection implements Session {
 
   private readonly decoder: RequestDecoder;
   private readonly out = new ReplyBuffer();
-  private readonly slots: Slot[] = [];
+  private readonly slots = new Queue<Slot>();
   /** Requests held back in order; a protocol error takes its place among them. */
-  private readonly deferred: (string[] | ProtocolFailure)[] = [];
+  private readonly deferred = new Queue<string[] | ProtocolFailure>();
+  /** Reading stopped: too many unsent output bytes, or requests in flight. */
+  private pausedForOutput = false;
+  private pausedForInflight = false;
   /** Commands whose reply has not come yet (writes in the log, EXEC, blocked pops). */
   private pendingWrites = 0;
   /** CLIENT REPLY SKIP: the next command's reply is dropped. */
@@ -102,7 +113,10 @@ export class Connection implements Session {
     this.authenticated = !host.authRequired();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => socket.resume());
+    socket.on('drain', () => {
+      this.pausedForOutput = false;
+      this.updateReading();
+    });
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.destroy());
   }
@@ -226,8 +240,7 @@ export class Connection implements Session {
   }
 
   private drainSlots(): void {
-    while (this.slots.length > 0) {
-      const head = this.slots[0] as Slot;
+    for (let head = this.slots.peek(); head !== undefined; head = this.slots.peek()) {
       if (head.reply === undefined) return;
       this.slots.shift();
       if (!head.suppressed) this.out.write(head.reply, this.proto);
@@ -241,10 +254,9 @@ export class Connection implements Session {
   }
 
   private drainDeferred(): void {
-    while (this.deferred.length > 0) {
-      const argv = this.deferred[0] as string[] | ProtocolFailure;
+    for (let argv = this.deferred.peek(); argv !== undefined; argv = this.deferred.peek()) {
       if (!Array.isArray(argv)) {
-        this.deferred.length = 0;
+        this.deferred.clear();
         this.failProtocol(argv.message);
         return;
       }
@@ -290,15 +302,27 @@ export class Connection implements Session {
     if (this.out.length > 0) {
       this.host.stats.netOutputBytes += this.out.length;
       if (!this.socket.write(this.out.take()) && this.socket.writableLength > OUTPUT_PAUSE_BYTES) {
-        this.socket.pause();
+        this.pausedForOutput = true;
       }
     }
+    this.updateReading();
     if (this.closing && this.slots.length === 0) {
       // Close fully once the last reply is out, as Redis does: a client still writing
       // then gets a reset instead of a half-open socket.
       this.socket.end(() => this.socket.destroy());
       this.destroyed = true;
       this.host.closed(this);
+    }
+  }
+
+  private updateReading(): void {
+    const inflight = this.slots.length + this.deferred.length;
+    if (inflight >= INFLIGHT_PAUSE) this.pausedForInflight = true;
+    else if (inflight < INFLIGHT_PAUSE / 2) this.pausedForInflight = false;
+    const pause = this.pausedForOutput || this.pausedForInflight;
+    if (pause !== this.socket.isPaused()) {
+      if (pause) this.socket.pause();
+      else this.socket.resume();
     }
   }
 
