@@ -286,15 +286,23 @@ export async function machineLines(): Promise<string[]> {
 }
 
 /** The npm command line that reproduces this run. */
+/** The npm script that runs the current benchmark file (dist/bench/<name>.js). */
+const SCRIPTS = new Map([
+  ['throughput', 'bench'],
+  ['memory', 'bench:memory'],
+  ['raft', 'bench:raft'],
+  ['cluster', 'bench:cluster'],
+  ['restart', 'bench:restart'],
+]);
+
 function commandLine(): string {
   const file = process.argv[1] ?? '';
-  const script = file.includes('memory')
-    ? 'bench:memory'
-    : file.includes('raft')
-      ? 'bench:raft'
-      : 'bench';
+  const name = /([\w-]+)\.js$/.exec(file)?.[1] ?? '';
+  const script = SCRIPTS.get(name);
   const flags = process.argv.slice(2);
-  return `npm run ${script}${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`;
+  const args = flags.length > 0 ? ` ${flags.join(' ')}` : '';
+  if (script === undefined) return `node dist/bench/${name}.js${args}`;
+  return `npm run ${script}${args === '' ? '' : ` --${args}`}`;
 }
 
 export function formatNumber(n: number, digits = 0): string {
@@ -421,4 +429,31 @@ export function settledUsage(): Usage {
   collectGarbage();
   const m = process.memoryUsage();
   return { heap: m.heapUsed, rss: m.rss };
+}
+
+/** A temp dir removed on exit, like the servers'. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+/** Starts a long-running program with its output in `logPath`; it is killed if we exit. */
+export function startProcess(cmd: string, args: readonly string[], logPath: string): ChildProcess {
+  const logFd = openSync(logPath, 'a');
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', logFd, logFd] });
+  closeSync(logFd);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Runs a program to completion and returns its stdout (killed if we exit first). */
+export function runProgram(cmd: string, args: string[]): Promise<string> {
+  return run(cmd, args);
+}
+
+/** Waits until the server at `port` answers PING (or `child` exits: an error with its log). */
+export async function waitPing(child: ChildProcess, port: number, logPath: string): Promise<void> {
+  await waitReady(child, port, logPath);
 }
