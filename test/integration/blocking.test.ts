@@ -48,8 +48,12 @@ test('blocked clients are served in arrival order, also after one blocks again',
   const clients = [connect(), connect(), connect()];
   const pusher = connect();
   try {
-    const pops = clients.map((r) => r.blpop('fifo', 0));
-    await waitBlocked(pusher, 3);
+    // Each client blocks before the next one asks: that is the arrival order.
+    const pops: Promise<[string, string] | null>[] = [];
+    for (const [i, r] of clients.entries()) {
+      pops.push(r.blpop('fifo', 0));
+      await waitBlocked(pusher, i + 1);
+    }
     for (const v of ['a', 'b', 'c']) await pusher.rpush('fifo', v);
     assert.deepEqual(await Promise.all(pops), [
       ['fifo', 'a'],

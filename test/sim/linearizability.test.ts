@@ -39,6 +39,10 @@ const del = (key: string, count: number): Io => ({
   input: { op: 'delete', key },
   output: { type: 'int', value: count },
 });
+const swap = (key: string, value: string, old: string | null): Io => ({
+  input: { op: 'swap', key, value },
+  output: { type: 'value', value: old },
+});
 const timedOut = (io: Io): Io => ({ input: io.input, output: UNKNOWN });
 
 /** An operation of `client` called at `call` and returned at `ret` (null: never). */
@@ -62,6 +66,22 @@ test('an empty history and a sequential one are linearizable', () => {
     at(1, 12, 13, del('x', 0)),
   ];
   assert.equal(check(history), 'ok');
+});
+
+test('a swap (SET ... GET) returns the value it replaced: two swaps cannot both see the same one', () => {
+  const sequential = [
+    at(1, 0, 1, put('x', 'a')),
+    at(1, 2, 3, swap('x', 'b', 'a')),
+    at(2, 4, 5, swap('x', 'c', 'b')),
+  ];
+  assert.equal(check(sequential), 'ok');
+  const concurrent = [
+    at(1, 0, 1, put('x', 'a')),
+    at(1, 2, 6, swap('x', 'b', 'a')),
+    at(2, 3, 7, swap('x', 'c', 'a')),
+  ];
+  assert.equal(check(concurrent), 'illegal', 'one of the two must have seen the other');
+  assert.equal(check([at(1, 0, 1, swap('y', 'v', null)), at(1, 2, 3, get('y', 'v'))]), 'ok');
 });
 
 test('a stale read after a completed write is illegal, and the explanation shows where', () => {

@@ -399,6 +399,8 @@ export function describeExplanation<S, I, O>(
 export type KvInput =
   | { readonly op: 'get'; readonly key: string }
   | { readonly op: 'put'; readonly key: string; readonly value: string }
+  /** A read-modify-write in one command (SET key value GET): the old value comes back. */
+  | { readonly op: 'swap'; readonly key: string; readonly value: string }
   | { readonly op: 'append'; readonly key: string; readonly value: string }
   | { readonly op: 'incr'; readonly key: string; readonly by: number }
   | { readonly op: 'delete'; readonly key: string };
@@ -448,6 +450,8 @@ export function kvApply(state: KvState, input: KvInput): { state: KvState; outpu
       return { state, output: { type: 'value', value: state.value } };
     case 'put':
       return { state: stringState(input.value), output: { type: 'ok' } };
+    case 'swap':
+      return { state: stringState(input.value), output: { type: 'value', value: state.value } };
     case 'append': {
       const before = state.value ?? '';
       const next = {
@@ -484,7 +488,10 @@ function describeKvOutput(output: KvOutput): string {
 }
 
 function describeKvInput(input: KvInput): string {
-  const arg = input.op === 'put' || input.op === 'append' ? ` ${JSON.stringify(input.value)}` : '';
+  const arg =
+    input.op === 'put' || input.op === 'swap' || input.op === 'append'
+      ? ` ${JSON.stringify(input.value)}`
+      : '';
   const by = input.op === 'incr' && input.by !== 1 ? ` by ${input.by}` : '';
   return `${input.op} ${JSON.stringify(input.key)}${arg}${by}`;
 }
