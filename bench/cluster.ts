@@ -233,7 +233,8 @@ async function etcdAnchor(load: string): Promise<EtcdResult> {
     const ctl = (...args: string[]): Promise<string> =>
       runProgram('sh', [
         '-c',
-        `ETCDCTL_API=3 etcdctl --endpoints=${endpoints} ${args.join(' ')} 2>&1`,
+        // check perf exits 1 on FAIL: its report is what we want either way.
+        `ETCDCTL_API=3 etcdctl --endpoints=${endpoints} ${args.join(' ')} 2>&1; true`,
       ]);
     const until = Date.now() + 30_000;
     while ((await ctl('put', 'aikv-bench-probe', 'x').catch(() => '')).trim() !== 'OK') {
@@ -241,10 +242,12 @@ async function etcdAnchor(load: string): Promise<EtcdResult> {
       await sleep(200);
     }
     console.error(`etcd: running etcdctl check perf --load ${load} (about a minute)`);
-    const out = await ctl('check', 'perf', `--load=${load}`).catch(
-      (err: { stdout?: string }) => err.stdout ?? '',
-    );
-    const lines = out.split('\n').filter((l) => /PASS|FAIL|Throughput|Slowest|Stddev/.test(l));
+    const out = await ctl('check', 'perf', `--load=${load}`);
+    // The progress bar shares lines with carriage returns; the verdicts come after it.
+    const lines = out
+      .split(/[\r\n]+/)
+      .filter((l) => /^(PASS|FAIL|Slowest)/.test(l.trim()))
+      .map((l) => l.trim());
     return { lines, passed: !out.includes('FAIL') && out.includes('PASS') };
   } finally {
     for (const child of children) child.kill('SIGKILL');
