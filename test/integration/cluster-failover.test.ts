@@ -55,12 +55,9 @@ class Writer {
       this.r ??= await c.client(this.node);
       return await this.r.set(key, value);
     } catch (err) {
-      const moved = /^MOVED \d+ 127\.0\.0\.1:(\d+)$/.exec((err as Error).message);
-      const port = moved === null ? 0 : Number(moved[1]);
-      const next = [...c.nodes.values()].find((n) => n.port === port);
       this.r?.disconnect();
       this.r = null;
-      this.node = next?.id ?? (this.node % c.nodes.size) + 1;
+      this.node = c.redirect(err as Error, this.node);
       return (err as Error).message;
     }
   }

@@ -98,6 +98,14 @@ export class TestCluster {
     n.paused = false;
   }
 
+  /** Where a client goes after `err`: the node a MOVED names, else the next one in turn. */
+  redirect(err: Error, current: number): number {
+    const moved = /^MOVED \d+ 127\.0\.0\.1:(\d+)$/.exec(err.message);
+    const port = moved === null ? 0 : Number(moved[1]);
+    const next = [...this.nodes.values()].find((n) => n.port === port);
+    return next?.id ?? (current % this.nodes.size) + 1;
+  }
+
   /** Nodes that run and are not paused. */
   live(): number[] {
     return [...this.nodes.values()].filter((n) => n.server !== null && !n.paused).map((n) => n.id);
