@@ -28,11 +28,25 @@ const INCOMPLETE = new Incomplete();
 export class ReplyParser {
   private buf: Buffer = Buffer.alloc(0);
   private at = 0;
+  /** Chunks held back while fewer bytes are in than an incomplete bulk string needs. */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  /** Bytes (from `at`) the last incomplete parse needs at least: no retry before. */
+  private need = 0;
 
   feed(chunk: Buffer, onReply: (reply: Reply, push: boolean) => void): void {
+    // A large reply arrives in many chunks: wait for the bytes a bulk string announced
+    // rather than re-parsing (and copying) everything so far on every chunk.
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (this.buf.length - this.at + this.heldBytes < this.need) return;
+    const rest = this.at < this.buf.length ? [this.buf.subarray(this.at)] : [];
     this.buf =
-      this.at < this.buf.length ? Buffer.concat([this.buf.subarray(this.at), chunk]) : chunk;
+      rest.length === 0 && this.held.length === 1 ? chunk : Buffer.concat([...rest, ...this.held]);
+    this.held = [];
+    this.heldBytes = 0;
     this.at = 0;
+    this.need = 0;
     for (;;) {
       const start = this.at;
       let reply: Reply;
@@ -41,6 +55,7 @@ export class ReplyParser {
       } catch (err) {
         if (!(err instanceof Incomplete)) throw err;
         this.at = start;
+        this.need = this.need > start ? this.need - start : 0;
         if (this.buf.length - start > REPLY_BYTES_MAX) throw new Error('reply too large');
         return;
       }
@@ -61,7 +76,10 @@ export class ReplyParser {
   }
 
   private bytes(length: number): string {
-    if (this.at + length + 2 > this.buf.length) throw INCOMPLETE;
+    if (this.at + length + 2 > this.buf.length) {
+      this.need = this.at + length + 2;
+      throw INCOMPLETE;
+    }
     const text = this.buf.latin1Slice(this.at, this.at + length);
     this.at += length + 2;
     return text;
