@@ -262,8 +262,11 @@ export interface NodeServices {
   checkPassword(user: string, password: string): 'ok' | 'wrongpass' | 'nopass';
   /** Whether clients must AUTH before running commands. */
   authRequired(): boolean;
-  /** SHUTDOWN: returns an error message, or never returns normally. */
-  shutdown(options: ShutdownOptions): string | null;
+  /**
+   * SHUTDOWN: returns an error message, or never returns normally; a promise when it
+   * saves first (SAVE, or a `save` schedule set).
+   */
+  shutdown(options: ShutdownOptions): string | null | Promise<string | null>;
   /** Unix seconds of the last successful save. */
   lastSave(): number;
   /** DEBUG SET-ACTIVE-EXPIRE. */

@@ -148,7 +148,7 @@ function debugLoadAof(ctx: NodeContext): Reply | Promise<Reply> {
     .then((failure) => (failure === null ? OK : serviceError(failure)));
 }
 
-function shutdown(ctx: NodeContext, argv: readonly string[]): Reply {
+function shutdown(ctx: NodeContext, argv: readonly string[]): Reply | Promise<Reply> {
   const options: ShutdownOptions = {};
   for (const arg of argv.slice(1)) {
     const word = arg.toLowerCase();
@@ -161,8 +161,9 @@ function shutdown(ctx: NodeContext, argv: readonly string[]): Reply {
   }
   const others = options.save || options.nosave || options.now || options.force;
   if ((options.abort && others) || (options.save && options.nosave)) return SYNTAX;
+  const answer = (failure: string | null): Reply => (failure === null ? OK : serviceError(failure));
   const failure = ctx.node.shutdown(options);
-  return failure === null ? OK : serviceError(failure);
+  return failure instanceof Promise ? failure.then(answer) : answer(failure);
 }
 
 function configGet(ctx: NodeContext, argv: readonly string[]): Reply {

@@ -14,6 +14,7 @@ import type { Lookup } from '../commands/registry.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import { error, isError, type ErrorReply, type Reply } from '../resp/reply.js';
 import type { Proposer } from '../replication/proposer.js';
+import { saveSchedule } from '../replication/persistence.js';
 import { StateMachine } from '../replication/state-machine.js';
 import { LocalLog } from '../replication/proposer.js';
 import type { Logger } from '../observability/logger.js';
@@ -69,6 +70,9 @@ const DEBUG_NOT_ALLOWED = error(
     'you can run it from a local connection, otherwise you need to set this option ' +
     'in the configuration file, and then restart the server.',
 );
+const SNAPSHOT_POLL_MS = 20;
+/** Redis's reply to a SHUTDOWN that did not exit (failed save, or aborted). */
+const SHUTDOWN_FAILED = 'Errors trying to SHUTDOWN. Check logs.';
 const MAXCLIENTS = Buffer.from('-ERR max number of clients reached\r\n');
 
 /** A single AiKv node: client listener, dispatcher, keyspace and its log. */
@@ -131,7 +135,8 @@ export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
     this.clients = new ClientRegistry({
       connections: this.connections,
       now: () => this.now(),
-      unblock: (id, withError) => this.blocked.unblock(id, withError),
+      unblock: (id, withError) =>
+        this.blocked.unblock(id, withError) || (this.router?.unblock(id, withError) ?? false),
     });
     this.expiry = new ActiveExpiry(this.keyspace, (db, keys) => this.proposeExpire(db, keys));
     const cluster = deps.cluster;
@@ -261,12 +266,14 @@ export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
 
   resetSession(conn: Connection): void {
     this.transactions.forget(conn);
+    this.router?.forget(conn.id);
   }
 
   closed(conn: Connection): void {
     this.connections.delete(conn.id);
     this.blocked.dropped(conn.id);
     this.transactions.forget(conn);
+    this.router?.forget(conn.id);
   }
 
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', message: string): void {
@@ -511,10 +518,71 @@ export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
     this.expiry.enabled = enabled;
   }
 
-  shutdown(_options: ShutdownOptions): string | null {
+  /**
+   * SHUTDOWN, as Redis's prepareForShutdown/finishShutdown: a snapshot first with SAVE,
+   * or without NOSAVE when a `save` schedule is set; a failed save keeps the server
+   * running unless FORCE. ABORT cancels a shutdown still saving.
+   */
+  shutdown(options: ShutdownOptions): string | null | Promise<string | null> {
+    if (options.abort === true) {
+      if (this.shutdownSave === null) return 'No shutdown in progress.';
+      this.shutdownAborted = true;
+      this.deps.logger.info('Shutdown manually aborted.');
+      return null;
+    }
+    if (this.shutdownSave !== null) return this.shutdownSave;
     this.deps.logger.warn('User requested shutdown...');
-    void this.close().then(() => this.deps.exit(0));
+    const scheduled = saveSchedule(this.deps.config.string('save')).length > 0;
+    const persistence = this.deps.persistence;
+    if (persistence === undefined || !(options.save === true || (scheduled && !options.nosave))) {
+      this.exitNow();
+      return null;
+    }
+    this.shutdownAborted = false;
+    const saving = this.saveThenExit(persistence, options.force === true);
+    this.shutdownSave = saving;
+    void saving.then(() => (this.shutdownSave = null));
+    return saving;
+  }
+
+  /** SHUTDOWN in progress: its final snapshot is being taken. */
+  private shutdownSave: Promise<string | null> | null = null;
+  private shutdownAborted = false;
+
+  private async saveThenExit(persistence: PersistenceApi, force: boolean): Promise<string | null> {
+    this.deps.logger.info('Saving the final RDB snapshot before exiting.');
+    await this.snapshotsDone();
+    const failure = await persistence.save();
+    if (this.shutdownAborted) return SHUTDOWN_FAILED;
+    if (failure !== null) {
+      if (!force) {
+        this.deps.logger.warn(`Error trying to save the DB, can't exit: ${failure}`);
+        return SHUTDOWN_FAILED;
+      }
+      this.deps.logger.warn(`Error trying to save the DB. Exit anyway: ${failure}`);
+    }
+    this.exitNow();
     return null;
+  }
+
+  private exitNow(): void {
+    void this.close()
+      .then(() => this.snapshotsDone())
+      .then(() => this.deps.exit(0));
+  }
+
+  /**
+   * Redis kills a saving child at shutdown; a snapshot here cannot be cut short, and the
+   * log must stay open until it is recorded, so it is waited out.
+   */
+  private async snapshotsDone(): Promise<void> {
+    const persistence = this.deps.persistence;
+    if (persistence === undefined) return;
+    const running = (): boolean => {
+      const status = persistence.status();
+      return status.rdb.inProgress || status.aofRewrite.inProgress;
+    };
+    while (running()) await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_POLL_MS));
   }
 
   /** Stops listening, closes every client and the timers. */

@@ -139,6 +139,11 @@ export class Transactions implements TransactionsApi, DbListener {
     this.unwatchAll(conn);
   }
 
+  /** Whether the session WATCHes keys here (or a watched key already changed). */
+  watchesHere(conn: Connection): boolean {
+    return this.watchedBy.has(conn.id) || this.dirty.has(conn.id);
+  }
+
   get watchingClients(): number {
     return this.watchedBy.size;
   }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, startServer, type RunningServer } from './server.js';
+import { connectOnce, freePort, startServer, type RunningServer } from './server.js';
 
 export interface TestNode {
   readonly id: number;
@@ -113,16 +113,7 @@ export class TestCluster {
 
   /** A connected client of one node; it never reconnects or retries on its own. */
   async client(id: number): Promise<Redis> {
-    const r = new Redis({
-      port: this.node(id).port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    r.on('error', () => undefined);
-    await r.connect();
-    return r;
+    return connectOnce(this.node(id).port);
   }
 
   /** One command on a fresh connection: its reply, or the Error it answered. */

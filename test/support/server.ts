@@ -7,6 +7,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+/** A connected ioredis client that never reconnects or retries on its own. */
+export async function connectOnce(port: number): Promise<Redis> {
+  const r = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  r.on('error', () => undefined);
+  await r.connect();
+  return r;
+}
 
 export interface RunningServer {
   readonly port: number;
