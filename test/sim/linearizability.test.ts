@@ -184,6 +184,70 @@ test('delete reports whether the key existed; incr rejects non-integers', () => 
   assert.equal(check([at(1, 0, 1, put('x', '007')), at(1, 2, 3, incr('x', 'error'))]), 'ok');
 });
 
+/** `io` as an operation stamped with the time `at` (its entry's time, or its read's clock). */
+const stamped = (io: Io, at: number): Io => ({ input: { ...io.input, at }, output: io.output });
+const putPx = (key: string, value: string, ttlMs: number, at: number): Io => ({
+  input: { op: 'put', key, value, ttlMs, at },
+  output: OK,
+});
+const expire = (key: string, at: number, removed: number): Io => ({
+  input: { op: 'delete', key, expiredOnly: true, at },
+  output: { type: 'int', value: removed },
+});
+
+test('a key reads as absent once its deadline is at or before the operation time', () => {
+  const history = (time: number, seen: string | null): KvOperation[] => [
+    at(1, 0, 1, putPx('x', 'a', 10, 0)),
+    at(1, 2, 3, stamped(get('x', seen), time)),
+  ];
+  assert.equal(check(history(9, 'a')), 'ok');
+  assert.equal(check(history(9, null)), 'illegal');
+  assert.equal(check(history(10, null)), 'ok');
+  assert.equal(check(history(10, 'a')), 'illegal');
+});
+
+test('APPEND and INCR keep a deadline, SET and SET ... GET clear it, and an expired key starts over', () => {
+  const keep = [
+    at(1, 0, 1, putPx('x', '1', 10, 0)),
+    at(1, 2, 3, stamped(incr('x', 2), 2)),
+    at(1, 4, 5, stamped(append('x', 'a', 2), 4)),
+    at(1, 6, 7, stamped(get('x', null), 10)),
+  ];
+  assert.equal(check(keep), 'ok');
+  const clear = [
+    at(1, 0, 1, putPx('x', '1', 10, 0)),
+    at(1, 2, 3, stamped(swap('x', '2', '1'), 2)),
+    at(1, 4, 5, stamped(get('x', '2'), 50)),
+  ];
+  assert.equal(check(clear), 'ok');
+  const over = [
+    at(1, 0, 1, putPx('x', '5', 10, 0)),
+    at(1, 2, 3, stamped(incr('x', 1), 10)),
+    at(1, 4, 5, stamped(append('x', 'b', 2), 11)),
+  ];
+  assert.equal(check(over), 'ok');
+});
+
+test('a read hides an expired key, a write or an expiry entry deletes it (even for earlier times)', () => {
+  const base = [at(1, 0, 1, putPx('x', 'a', 10, 0)), at(1, 2, 3, stamped(get('x', null), 20))];
+  // Only the read saw it expired: a write stamped before the deadline still finds it.
+  assert.equal(check([...base, at(1, 4, 5, stamped(append('x', 'b', 2), 5))]), 'ok');
+  // The leader's expiry entry deleted it: the same write starts a new value.
+  const expired = [...base, at(2, 4, 5, expire('x', 20, 1))];
+  assert.equal(check([...expired, at(1, 6, 7, stamped(append('x', 'b', 1), 5))]), 'ok');
+  assert.equal(check([...expired, at(1, 6, 7, stamped(append('x', 'b', 2), 5))]), 'illegal');
+});
+
+test('an expiry entry deletes only a key past its deadline at its own time', () => {
+  const early = [at(1, 0, 1, putPx('x', 'a', 10, 0)), at(2, 2, 3, expire('x', 9, 0))];
+  assert.equal(check([...early, at(1, 4, 5, stamped(get('x', 'a'), 9))]), 'ok');
+  assert.equal(
+    check([at(1, 0, 1, putPx('x', 'a', 10, 0)), at(2, 2, 3, expire('x', 9, 1))]),
+    'illegal',
+  );
+  assert.equal(check([at(1, 0, 1, put('x', 'a')), at(2, 2, 3, expire('x', 99, 0))]), 'ok');
+});
+
 test('each key is checked on its own and the explanation names the illegal one', () => {
   const history = [
     at(1, 0, 1, put('x', '1')),
@@ -249,6 +313,11 @@ interface GenOptions {
   readonly pendingRate: number;
   readonly maxGap: number;
   readonly maxDuration: number;
+  /**
+   * Stamp operations with times (a write at its call, as its entry is made then; a read
+   * when it takes effect) and add TTLs and expiry entries.
+   */
+  readonly timed?: boolean;
 }
 
 function randomInput(rng: SimRng, key: string, serial: number): KvInput {
@@ -258,6 +327,20 @@ function randomInput(rng: SimRng, key: string, serial: number): KvInput {
   if (roll < 8) return { op: 'append', key, value: `+${serial}` };
   if (roll < 9) return { op: 'incr', key, by: 1 };
   return { op: 'delete', key };
+}
+
+/** With TTLs short enough to pass within the history, and the leader's expiry entries. */
+function timedInput(rng: SimRng, key: string, serial: number): KvInput {
+  const roll = rng.int(10);
+  if (roll < 3) return { op: 'put', key, value: String(serial), ttlMs: 1 + rng.int(8) };
+  if (roll < 4) return { op: 'delete', key, expiredOnly: true };
+  return randomInput(rng, key, serial);
+}
+
+/** The time an operation acts at: a write's entry is made at its call, a read runs at its effect. */
+function stampTime(input: KvInput, call: number, effect: number): KvInput {
+  const at = input.op === 'get' && effect !== Infinity ? Math.floor(effect) : call;
+  return { ...input, at };
 }
 
 interface Planned {
@@ -275,14 +358,18 @@ function plan(rng: SimRng, o: GenOptions): Planned[] {
     const call = (clock[client] ?? 0) + rng.int(o.maxGap + 1);
     const duration = rng.int(o.maxDuration + 1);
     clock[client] = call + duration;
-    const input = randomInput(rng, `k${rng.int(o.keys)}`, i);
+    const key = `k${rng.int(o.keys)}`;
+    const input = o.timed === true ? timedInput(rng, key, i) : randomInput(rng, key, i);
     const op = { client, call, return: call + duration, input, output: UNKNOWN };
+    const stamp = (effect: number): KvInput =>
+      o.timed === true ? stampTime(input, call, effect) : input;
     if (!rng.chance(o.pendingRate)) {
-      planned.push({ op, effect: call + rng.float() * duration });
+      const effect = call + rng.float() * duration;
+      planned.push({ op: { ...op, input: stamp(effect) }, effect });
     } else {
       // The client gave up; the operation may still apply, even after its timeout.
       const effect = rng.chance(0.5) ? call + rng.float() * 3 * duration : Infinity;
-      planned.push({ op: { ...op, return: Infinity }, effect });
+      planned.push({ op: { ...op, input: stamp(effect), return: Infinity }, effect });
     }
   }
   return planned;
@@ -391,6 +478,30 @@ test('random small histories: real executions pass and the checker agrees with b
   }
   // The mutations must often produce real violations for the comparison to mean much.
   assert.ok(illegalOld > 200, `only ${illegalOld} illegal mutations`);
+});
+
+test('random small histories with TTLs and expiry entries: the checker agrees with brute force', () => {
+  const rng = new SimRng(4242);
+  let expiredDeletes = 0;
+  let illegal = 0;
+  for (let round = 0; round < 1000; round++) {
+    const history = generate(rng, { ...SMALL, timed: true });
+    assert.equal(check(history), 'ok', JSON.stringify(history));
+    assert.equal(bruteForce(history), true);
+    expiredDeletes += history.filter(
+      (op) => op.input.op === 'delete' && op.output.type === 'int' && op.output.value === 1,
+    ).length;
+    const older = mutateRead(rng, history, (key) => {
+      const values = writtenValues(history, key);
+      return values.length === 0 || rng.chance(0.3) ? null : rng.pick(values);
+    });
+    if (older === null) continue;
+    const expected = bruteForce(older) ? 'ok' : 'illegal';
+    assert.equal(check(older), expected, JSON.stringify(older));
+    if (expected === 'illegal') illegal++;
+  }
+  assert.ok(expiredDeletes > 50, `only ${expiredDeletes} expiry entries deleted a key`);
+  assert.ok(illegal > 100, `only ${illegal} illegal mutations`);
 });
 
 test('random medium histories: real executions pass, a never-written read fails', () => {

@@ -394,16 +394,29 @@ export function describeExplanation<S, I, O>(
 }
 
 // ---------------------------------------------------------------------------------------
-// A key-value model: get, put, append, incr and delete on string keys, checked per key.
+// A key-value model: get, put (optionally with a TTL), swap, append, incr and delete on
+// string keys, checked per key.
 
-export type KvInput =
+/**
+ * The operations. `at` is the operation's time in ms (the log entry's time for a write,
+ * the read context's clock for a read; 0 when absent): a key whose deadline is at or
+ * before it is absent, and a TTL counts from it. Times need not grow in history order:
+ * each operation is judged at its own time, as each entry applies at its own.
+ */
+export type KvInput = (
   | { readonly op: 'get'; readonly key: string }
-  | { readonly op: 'put'; readonly key: string; readonly value: string }
+  /** SET key value, or SET key value PX ttlMs. */
+  | { readonly op: 'put'; readonly key: string; readonly value: string; readonly ttlMs?: number }
   /** A read-modify-write in one command (SET key value GET): the old value comes back. */
   | { readonly op: 'swap'; readonly key: string; readonly value: string }
   | { readonly op: 'append'; readonly key: string; readonly value: string }
   | { readonly op: 'incr'; readonly key: string; readonly by: number }
-  | { readonly op: 'delete'; readonly key: string };
+  /**
+   * DEL; with `expiredOnly`, the leader's expiry entry, which deletes the key only if
+   * its deadline has passed at `at`.
+   */
+  | { readonly op: 'delete'; readonly key: string; readonly expiredOnly?: boolean }
+) & { readonly at?: number };
 
 /**
  * What the client saw. `ok`: a write succeeded (details not recorded); `value`: a get's
@@ -419,15 +432,20 @@ export type KvOutput =
   | { readonly type: 'error' }
   | { readonly type: 'unknown' };
 
-/** The value of one key, with a hash kept as the value grows (appends stay O(appended)). */
+/**
+ * The value of one key, with a hash kept as the value grows (appends stay O(appended)),
+ * and its deadline in ms (0: none). A key past its deadline stays until a write (or an
+ * expiry entry) deletes it: reads only hide it.
+ */
 export interface KvState {
   readonly value: string | null;
   readonly hash: number;
+  readonly expireAt: number;
 }
 
 export type KvOperation = Operation<KvInput, KvOutput>;
 
-const ABSENT: KvState = { value: null, hash: 0x5bd1e995 };
+const ABSENT: KvState = { value: null, hash: 0x5bd1e995, expireAt: 0 };
 const HASH_SEED = 0x811c9dc5;
 
 /** Continues a polynomial hash over `text`, so hash(a + b) = extend(hash(a), b). */
@@ -437,38 +455,56 @@ function extendHash(hash: number, text: string): number {
   return h;
 }
 
-function stringState(value: string): KvState {
-  return { value, hash: extendHash(HASH_SEED, value) };
+function stringState(value: string, expireAt = 0): KvState {
+  return { value, hash: extendHash(HASH_SEED, value), expireAt };
+}
+
+function expired(state: KvState, at: number): boolean {
+  return state.value !== null && state.expireAt !== 0 && state.expireAt <= at;
 }
 
 const INTEGER = /^(0|-?[1-9][0-9]*)$/;
 
 /** The next state of `state` under `input`, and what a client would have seen. */
 export function kvApply(state: KvState, input: KvInput): { state: KvState; output: KvOutput } {
+  const at = input.at ?? 0;
+  // What a write finds: it deletes a key past its deadline first, as lookupWrite does.
+  const live = expired(state, at) ? ABSENT : state;
   switch (input.op) {
     case 'get':
-      return { state, output: { type: 'value', value: state.value } };
-    case 'put':
-      return { state: stringState(input.value), output: { type: 'ok' } };
+      return { state, output: { type: 'value', value: live.value } };
+    case 'put': {
+      const expireAt = input.ttlMs === undefined ? 0 : at + input.ttlMs;
+      return { state: stringState(input.value, expireAt), output: { type: 'ok' } };
+    }
     case 'swap':
-      return { state: stringState(input.value), output: { type: 'value', value: state.value } };
-    case 'append': {
-      const before = state.value ?? '';
-      const next = {
-        value: before + input.value,
-        hash: extendHash(state.value === null ? HASH_SEED : state.hash, input.value),
-      };
-      return { state: next, output: { type: 'int', value: next.value.length } };
-    }
+      return { state: stringState(input.value), output: { type: 'value', value: live.value } };
+    case 'append':
+      return appendTo(live, input.value);
     case 'incr': {
-      const text = state.value ?? '0';
+      const text = live.value ?? '0';
       const n = INTEGER.test(text) ? Number(text) + input.by : NaN;
-      if (!Number.isSafeInteger(n)) return { state, output: { type: 'error' } };
-      return { state: stringState(String(n)), output: { type: 'int', value: n } };
+      if (!Number.isSafeInteger(n)) return { state: live, output: { type: 'error' } };
+      return { state: stringState(String(n), live.expireAt), output: { type: 'int', value: n } };
     }
-    case 'delete':
-      return { state: ABSENT, output: { type: 'int', value: state.value === null ? 0 : 1 } };
+    case 'delete': {
+      if (input.expiredOnly === true && !expired(state, at)) {
+        return { state, output: { type: 'int', value: 0 } };
+      }
+      const removed = input.expiredOnly === true || live.value !== null ? 1 : 0;
+      return { state: ABSENT, output: { type: 'int', value: removed } };
+    }
   }
+}
+
+/** APPEND keeps the key's deadline (an absent key gets none). */
+function appendTo(live: KvState, tail: string): { state: KvState; output: KvOutput } {
+  const next = {
+    value: (live.value ?? '') + tail,
+    hash: extendHash(live.value === null ? HASH_SEED : live.hash, tail),
+    expireAt: live.expireAt,
+  };
+  return { state: next, output: { type: 'int', value: next.value.length } };
 }
 
 function outputMatches(expected: KvOutput, seen: KvOutput): boolean {
@@ -492,8 +528,11 @@ function describeKvInput(input: KvInput): string {
     input.op === 'put' || input.op === 'swap' || input.op === 'append'
       ? ` ${JSON.stringify(input.value)}`
       : '';
+  const ttl = input.op === 'put' && input.ttlMs !== undefined ? ` px ${input.ttlMs}` : '';
   const by = input.op === 'incr' && input.by !== 1 ? ` by ${input.by}` : '';
-  return `${input.op} ${JSON.stringify(input.key)}${arg}${by}`;
+  const name = input.op === 'delete' && input.expiredOnly === true ? 'expire' : input.op;
+  const at = input.at === undefined ? '' : ` @${input.at}`;
+  return `${name} ${JSON.stringify(input.key)}${arg}${ttl}${by}${at}`;
 }
 
 /**
@@ -521,8 +560,12 @@ export const kvModel: Model<KvState, KvInput, KvOutput> = {
   },
   partition: partitionByKey,
   readOnly: (input) => input.op === 'get',
-  equal: (a, b) => a.value === b.value,
-  hash: (state) => state.hash,
+  equal: (a, b) => a.value === b.value && a.expireAt === b.expireAt,
+  hash: (state) => (state.hash ^ Math.imul(state.expireAt | 0, 0x9e3779b1)) | 0,
   describeOperation: (input, output) => `${describeKvInput(input)} -> ${describeKvOutput(output)}`,
-  describeState: (state) => (state.value === null ? 'nil' : JSON.stringify(state.value)),
+  describeState: (state) => {
+    if (state.value === null) return 'nil';
+    const ttl = state.expireAt === 0 ? '' : ` until ${state.expireAt}`;
+    return `${JSON.stringify(state.value)}${ttl}`;
+  },
 };

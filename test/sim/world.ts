@@ -1,14 +1,16 @@
 /**
  * The deterministic simulator's world: N nodes x G groups of the real MultiRaft driver,
  * the real write-ahead log on a virtual disk, a virtual network, a virtual clock, and
- * clients doing get/put/append/incr on a few keys per group. Every source of
- * nondeterminism draws from one seed, so a seed replays a run exactly.
+ * each group's real state machine (replica.ts: the server's keyspace, command handlers,
+ * entries and streamed snapshots). Clients run GET, SET (some with PX), SET ... GET,
+ * APPEND and INCR on a few keys per group, with entry times from the virtual clock.
+ * Every source of nondeterminism draws from one seed, so a seed replays a run exactly.
  *
- * Safety is checked as the run goes (election safety, state-machine safety, leader
- * completeness); liveness and convergence after the faults heal; the client history is
- * checked for linearizability at the end.
+ * Safety is checked as the run goes (election safety, state-machine safety on entries
+ * and on the replicas' digests, leader completeness); liveness and convergence after the
+ * faults heal; the client history is checked for linearizability at the end.
  */
-import { MultiRaft, type GroupApplier, type RaftGroup } from '../../src/replication/multi-raft.js';
+import { MultiRaft, type RaftGroup } from '../../src/replication/multi-raft.js';
 import { WalStore } from '../../src/replication/wal-store.js';
 import {
   ConfChangeTransition,
@@ -19,18 +21,19 @@ import {
   type GroupId,
   type Message,
   type NodeId,
-  type Snapshot,
 } from '../../src/raft/types.js';
+import { isBlockRequest, type BlockRequest } from '../../src/commands/spec.js';
+import type { LogEntry } from '../../src/replication/entry.js';
+import { isError, type Reply } from '../../src/resp/reply.js';
 import {
   checkOperations,
   describeExplanation,
-  kvApply,
   kvModel,
   type KvInput,
   type KvOperation,
   type KvOutput,
-  type KvState,
 } from './linearizability.js';
+import { kvArgv, kvOutput, SimReplica } from './replica.js';
 import { checkLogMatching, type LogView } from './checkers.js';
 import { SimNetwork, type NetworkEvent } from './network.js';
 import { SimRng } from './rng.js';
@@ -40,6 +43,8 @@ import { SimFileSystem } from './sim-file-system.js';
 export const TICK_MS = 10;
 const CLIENT_TIMEOUT_MS = 1000;
 const KEYS_PER_GROUP = 3;
+/** SET ... PX draws its TTL up to this: several operations on the key see it pass. */
+const TTL_MS_MAX = 300;
 
 export interface WorldOptions {
   readonly seed: number;
@@ -55,45 +60,19 @@ export interface WorldOptions {
   readonly membership: boolean;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** A group's key-value state on one node; records what it applies for the checkers. */
-class KvApplier implements GroupApplier {
-  keys = new Map<string, KvState>();
-  group: RaftGroup | null = null;
-
-  constructor(
-    private readonly world: World,
-    private readonly node: NodeId,
-    private readonly groupId: GroupId,
-  ) {}
-
-  apply(index: number, payload: Uint8Array): unknown {
-    const text = decoder.decode(payload);
-    const raft = this.group?.node.raft;
-    const term = raft?.raftLog.term(index) ?? -1;
-    this.world.recordApply(this.node, this.groupId, index, term, raft?.term ?? 0, text);
-    const input = (JSON.parse(text) as { input: KvInput }).input;
-    const before = this.keys.get(input.key) ?? kvModel.init();
-    const { state, output } = kvApply(before, input);
-    if (state.value === null) this.keys.delete(input.key);
-    else this.keys.set(input.key, state);
-    return output;
-  }
-
-  snapshot(): Uint8Array {
-    return encoder.encode(JSON.stringify([...this.keys]));
-  }
-
-  restore(snapshot: Snapshot): void {
-    this.keys = new Map(JSON.parse(decoder.decode(snapshot.data)) as [string, KvState][]);
-  }
-
-  read(key: string): string | null {
-    return this.keys.get(key)?.value ?? null;
-  }
+/** Raft entry bytes as text for the checkers: latin1 keeps every byte distinct. */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).latin1Slice(0, bytes.length);
 }
+
+/** A client operation as it ended: what it asked, what it saw, and whether a reply came. */
+interface Outcome {
+  readonly input: KvInput;
+  readonly output: KvOutput;
+  readonly returned: boolean;
+}
+
+const UNKNOWN: KvOutput = { type: 'unknown' };
 
 interface Committed {
   readonly term: number;
@@ -105,7 +84,7 @@ interface SimNode {
   readonly id: NodeId;
   readonly fs: SimFileSystem;
   raft: MultiRaft | null;
-  appliers: Map<GroupId, KvApplier>;
+  replicas: Map<GroupId, SimReplica>;
 }
 
 export class World {
@@ -121,6 +100,9 @@ export class World {
   /** Per group: term → its leader, as observed. */
   private readonly leaders = new Map<GroupId, Map<number, NodeId>>();
   private readonly completenessChecked = new Set<string>();
+  /** Per group: index → a replica's state after applying it (see checkReplicaState). */
+  private readonly states = new Map<GroupId, Map<number, { node: NodeId; fingerprint: string }>>();
+  private readonly divergedGroups = new Set<GroupId>();
   private opSeq = 0;
   private faulting = true;
   private readonly deliveredProposals = new WeakSet<Message>();
@@ -138,6 +120,7 @@ export class World {
     for (const g of this.groupIds) {
       this.committed.set(g, new Map());
       this.leaders.set(g, new Map());
+      this.states.set(g, new Map());
     }
     const diskRng = this.rng.fork();
     for (const id of this.ids()) {
@@ -148,7 +131,7 @@ export class World {
         schedule: (delay, fn) => this.scheduler.schedule(delay, fn),
         fsyncLatencyMs: slow ? [20, 80] : [1, 10],
       });
-      this.nodes.set(id, { id, fs, raft: null, appliers: new Map() });
+      this.nodes.set(id, { id, fs, raft: null, replicas: new Map() });
       this.network.attach(id, (m) => this.deliver(id, m));
       this.start(id);
     }
@@ -232,11 +215,15 @@ export class World {
       onFatal: (err) => this.violations.push(`node ${id}: fatal storage error ${err.message}`),
     });
     node.raft = raft;
-    node.appliers = new Map();
+    node.replicas = new Map();
     for (const g of this.groupIds) {
-      const applier = new KvApplier(this, id, g);
-      node.appliers.set(g, applier);
-      applier.group = raft.openGroup(g, applier, this.initialVoters());
+      const replica: SimReplica = new SimReplica({
+        applying: (index, term, knownIn, payload) =>
+          this.recordApply(id, g, index, term, knownIn, payload),
+        applied: (index) => this.checkReplicaState(id, g, index, replica),
+      });
+      node.replicas.set(g, replica);
+      replica.attach(raft.openGroup(g, replica, this.initialVoters()));
     }
     this.network.up(id);
   }
@@ -298,7 +285,7 @@ export class World {
           firstIndex: first,
           lastIndex: log.lastIndex(),
           term: (i) => log.term(i) ?? -1,
-          data: (i) => decoder.decode(entries[i - first]?.data ?? new Uint8Array(0)),
+          data: (i) => latin1(entries[i - first]?.data ?? new Uint8Array(0)),
         });
       }
     }
@@ -325,6 +312,25 @@ export class World {
         `state-machine safety: group ${group} index ${index}: node ${node} applied ${text}, another applied ${known.text}`,
       );
     } else if (knownIn < known.knownIn) at.set(index, { ...known, knownIn });
+  }
+
+  /**
+   * State-machine safety on the state itself: each replica's digest and deadlines after
+   * applying the entry at an index must be the same.
+   */
+  private checkReplicaState(node: NodeId, g: GroupId, index: number, replica: SimReplica): void {
+    if (this.divergedGroups.has(g)) return;
+    const states = this.states.get(g) as Map<number, { node: NodeId; fingerprint: string }>;
+    const fingerprint = replica.fingerprint();
+    const known = states.get(index);
+    if (known === undefined) states.set(index, { node, fingerprint });
+    else if (known.fingerprint !== fingerprint) {
+      // One report per group: a diverged replica differs at every later index too.
+      this.divergedGroups.add(g);
+      this.violations.push(
+        `replica state: group ${g} after index ${index}: node ${known.node} has ${known.fingerprint}, node ${node} has ${fingerprint}`,
+      );
+    }
   }
 
   /** Election safety and leader completeness, checked on every tick. */
@@ -392,32 +398,71 @@ export class World {
     }
   }
 
+  /**
+   * A random operation on one of the group's keys. Values are unique (an append or a
+   * put says which operation wrote it); some are not integers, so INCR meets the error;
+   * some writes set a TTL short enough to pass while the keys are in use.
+   */
   private randomInput(g: GroupId, rng: SimRng): KvInput {
     const key = `g${g}k${rng.int(KEYS_PER_GROUP)}`;
-    const v = `${this.opSeq}`;
-    switch (rng.int(4)) {
+    const v = `${this.opSeq++}`;
+    switch (rng.int(8)) {
       case 0:
-        return { op: 'get', key };
       case 1:
-        return { op: 'put', key, value: v };
+        return { op: 'get', key };
       case 2:
-        return { op: 'append', key, value: `,${v}` };
-      default:
+        return { op: 'put', key, value: v };
+      case 3:
         return { op: 'put', key, value: `x${v}` };
+      case 4:
+        return { op: 'append', key, value: `,${v}` };
+      case 5:
+        return { op: 'incr', key, by: 1 };
+      case 6:
+        return { op: 'swap', key, value: v };
+      default:
+        return { op: 'put', key, value: v, ttlMs: rng.range(1, TTL_MS_MAX) };
     }
   }
 
   /** One client operation against the node the client believes leads (or any node). */
   clientOp(client: number, g: GroupId, rng: SimRng, next: () => void): void {
     const input = this.randomInput(g, rng);
-    const id = this.opSeq++;
-    const call = this.scheduler.now;
+    const seed = rng.uint32();
     const target = this.leaderOf(g) ?? rng.pick(this.ids());
+    const node = this.nodes.get(target) as SimNode;
+    const replica = node.raft === null ? undefined : node.replicas.get(g);
+    if (input.op === 'get') {
+      const finish = this.track(client, null, next);
+      if (replica === undefined) return finish(null);
+      return this.readOp(target, g, replica, input, seed, finish);
+    }
+    // A write's time is the proposer's clock when it makes the entry.
+    const stamped = { ...input, at: this.scheduler.now };
+    const finish = this.track(client, stamped, next);
+    if (replica === undefined) return finish(null);
+    const argv = kvArgv(stamped);
+    const entry: LogEntry = { kind: 'command', db: 0, argv, time: stamped.at, seed };
+    replica.propose(entry, (reply) => finish(this.outcome(stamped, reply)));
+  }
+
+  /**
+   * The history entry of an operation called now, once `finish` tells how it ended
+   * (null: it surely did not happen). A client gives up after CLIENT_TIMEOUT_MS: then a
+   * write's outcome is unknown (`write`), a read is forgotten.
+   */
+  private track(
+    client: number,
+    write: KvInput | null,
+    next: () => void,
+  ): (outcome: Outcome | null) => void {
+    const call = this.scheduler.now;
     let finished = false;
-    const finish = (output: KvOutput | null, returned: boolean): void => {
+    const finish = (outcome: Outcome | null): void => {
       if (finished) return;
       finished = true;
-      if (output !== null) {
+      if (outcome !== null) {
+        const { input, output, returned } = outcome;
         this.history.push({
           client,
           input,
@@ -428,25 +473,67 @@ export class World {
       }
       next();
     };
-    this.scheduler.schedule(CLIENT_TIMEOUT_MS, () =>
-      finish(input.op === 'get' ? null : { type: 'unknown' }, false),
-    );
-    const node = this.nodes.get(target) as SimNode;
-    const group = node.raft?.group(g);
-    if (group === undefined) return finish(null, true);
-    if (input.op === 'get') {
-      group.read((err) => {
-        const applier = node.appliers.get(g) as KvApplier;
-        finish(err === null ? { type: 'value', value: applier.read(input.key) } : null, true);
-      });
-      return;
-    }
-    group.propose(encoder.encode(JSON.stringify({ id, input })), (outcome) => {
-      if (outcome.ok) return finish(outcome.value as KvOutput, true);
-      // Dropped or superseded: never applied. A timeout or leader change: unknown.
-      const lost = outcome.failure === 'dropped' || outcome.failure === 'superseded';
-      finish(lost ? null : { type: 'unknown' }, false);
+    const unknown = write === null ? null : { input: write, output: UNKNOWN, returned: false };
+    this.scheduler.schedule(CLIENT_TIMEOUT_MS, () => finish(unknown));
+    return finish;
+  }
+
+  /**
+   * A read as the server serves one: once a ReadIndex round proves the state current,
+   * the command runs on a read context at the node's clock; an expired key it meets is
+   * deleted through the log by the leader.
+   */
+  private readOp(
+    node: NodeId,
+    g: GroupId,
+    replica: SimReplica,
+    input: KvInput,
+    seed: number,
+    finish: (outcome: Outcome | null) => void,
+  ): void {
+    replica.group?.read((err) => {
+      if (err !== null) return finish(null);
+      const at = this.scheduler.now;
+      const onExpired = (_db: number, key: string): void => this.expireLater(node, g, replica, key);
+      const reply = replica.read(kvArgv(input), at, seed, onExpired);
+      finish(this.outcome({ ...input, at }, reply));
     });
+  }
+
+  /**
+   * At the end of the turn, as the server's lazy expiry does, the leader proposes the
+   * deletion of a key a read found past its deadline; it goes in the history as the
+   * node's own operation (one key per entry, so each has its own reply).
+   */
+  private expireLater(node: NodeId, g: GroupId, replica: SimReplica, key: string): void {
+    this.scheduler.schedule(0, () => {
+      const current = this.nodes.get(node);
+      if (current?.replicas.get(g) !== replica || current.raft?.group(g)?.isLeader !== true) return;
+      const at = this.scheduler.now;
+      const input: KvInput = { op: 'delete', key, expiredOnly: true, at };
+      const finish = this.track(-node, input, () => {});
+      replica.propose({ kind: 'expire', db: 0, keys: [key], time: at }, (reply) =>
+        finish(this.outcome(input, reply)),
+      );
+    });
+  }
+
+  /**
+   * What a reply means for the history. The proposer's failure replies: CLUSTERDOWN (no
+   * leader took it) and "did not apply" (superseded) mean it never applied; any other
+   * TRYAGAIN (timeout, leader change) that it may have. A reply the command cannot give
+   * is a violation.
+   */
+  private outcome(input: KvInput, reply: Reply | BlockRequest): Outcome | null {
+    if (!isBlockRequest(reply) && isError(reply)) {
+      const m = reply.message;
+      if (m.startsWith('CLUSTERDOWN') || m.includes('did not apply')) return null;
+      if (m.startsWith('TRYAGAIN')) return { input, output: UNKNOWN, returned: false };
+    }
+    const output = kvOutput(input, reply);
+    if (typeof output !== 'string') return { input, output, returned: true };
+    this.violations.push(`reply: ${output}`);
+    return null;
   }
 
   /** Ends the faults: every node up, every link whole. */
@@ -468,14 +555,15 @@ export class World {
       let done = false;
       const attempt = (): void => {
         const leader = this.leaderOf(g);
-        const group = leader === undefined ? undefined : this.nodes.get(leader)?.raft?.group(g);
-        if (group === undefined) {
+        const replica = leader === undefined ? undefined : this.nodes.get(leader)?.replicas.get(g);
+        if (replica === undefined) {
           this.scheduler.schedule(TICK_MS, attempt);
           return;
         }
-        const input = { op: 'put', key: `g${g}live`, value: 'x' };
-        group.propose(encoder.encode(JSON.stringify({ id: -1, input })), (o) => {
-          if (o.ok) done = true;
+        const argv = ['SET', `g${g}live`, 'x'];
+        const entry: LogEntry = { kind: 'command', db: 0, argv, time: this.scheduler.now, seed: 0 };
+        replica.propose(entry, (reply) => {
+          if (isBlockRequest(reply) || !isError(reply)) done = true;
           else if (this.scheduler.now < deadline) this.scheduler.schedule(TICK_MS, attempt);
         });
       };
@@ -486,14 +574,17 @@ export class World {
     }
   }
 
-  /** After healing and settling: every replica holds the same keys and values. */
+  /**
+   * After healing and settling: every replica of a group has the same DEBUG DIGEST and
+   * the same deadlines.
+   */
   checkConvergence(): void {
     for (const g of this.groupIds) {
-      const states = this.members(g).map((id) => {
-        const applier = this.nodes.get(id)?.appliers.get(g) as KvApplier;
-        return JSON.stringify([...applier.keys].map(([k, s]) => [k, s.value]).sort());
-      });
-      if (new Set(states).size !== 1) {
+      const states = this.members(g).map(
+        (id) => `node ${id}: ${(this.nodes.get(id)?.replicas.get(g) as SimReplica).fingerprint()}`,
+      );
+      const distinct = new Set(states.map((s) => s.slice(s.indexOf(':'))));
+      if (distinct.size !== 1) {
         this.violations.push(`convergence: group ${g} replicas differ: ${states.join(' | ')}`);
       }
     }
