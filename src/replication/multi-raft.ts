@@ -12,6 +12,7 @@ import { RawNode, type RaftConfig } from '../raft/raw-node.js';
 import { decodeConfChange } from '../raft/codec.js';
 import type { LogStorage } from '../raft/log-storage.js';
 import { NODE_GROUP, Quiescence } from './quiescence.js';
+import { SeqWindow } from '../util/seq-window.js';
 import {
   GroupSnapshots,
   type SnapshotOutcome,
@@ -170,16 +171,17 @@ function readU32(data: Uint8Array, at: number): number {
 
 export class RaftGroup {
   readonly node: RawNode;
-  private readonly proposals = new Map<number, PendingProposal>();
+  /** This node's proposals awaiting their entries, under their sequence numbers. */
+  private readonly proposals = new SeqWindow<PendingProposal>();
   /** Proposals of this turn not yet handed to Raft, and their sequence numbers. */
   private unproposed: Uint8Array[] = [];
   private unproposedSeqs: number[] = [];
-  private readonly proposalAt = new Map<number, number>();
   private readonly reads = new Map<number, PendingRead>();
   private readonly readsByIndex: PendingRead[] = [];
-  private seq = 0;
   private readSeq = 0;
   applied: number;
+  /** The index up to which the store was told it may drop entries from memory. */
+  private released = 0;
   private appliedTerm: number;
   private snapshotIndex: number;
   private snapshotDue = false;
@@ -240,13 +242,12 @@ export class RaftGroup {
     done: (outcome: ProposalOutcome) => void,
     context: unknown,
   ): void {
-    const seq = (this.seq = (this.seq + 1) >>> 0);
     const o = this.host.options;
+    const deadline = this.host.ticks + o.requestTimeoutTicks;
+    const seq = this.proposals.add({ done, context, deadline, index: 0 });
     writeHeader(data, o.id, this.host.incarnation, seq);
     this.unproposed.push(data);
     this.unproposedSeqs.push(seq);
-    const deadline = this.host.ticks + o.requestTimeoutTicks;
-    this.proposals.set(seq, { done, context, deadline, index: 0 });
     this.host.touch(this);
   }
 
@@ -265,10 +266,7 @@ export class RaftGroup {
       const end = at + PROPOSE_BATCH_MAX;
       if (this.node.propose(...payloads.slice(at, end))) continue;
       for (const seq of seqs.slice(at, end)) {
-        const p = this.proposals.get(seq);
-        if (p === undefined) continue;
-        this.proposals.delete(seq);
-        p.done({ ok: false, failure: 'dropped' });
+        this.proposals.delete(seq)?.done({ ok: false, failure: 'dropped' });
       }
     }
   }
@@ -341,7 +339,10 @@ export class RaftGroup {
     this.node.advance(rd);
     this.maybeSnapshot();
     this.leadIfSoleVoter();
-    if (this.isSoleMember() && rd.committedEntries.length > 0) {
+    // Entries applied early (applyCommittedEarly) count too: under steady load a Ready
+    // rarely carries committed entries of its own.
+    if (this.applied > this.released && this.isSoleMember()) {
+      this.released = this.applied;
       this.host.options.store.release?.(this.id, this.applied);
     }
   }
@@ -378,9 +379,7 @@ export class RaftGroup {
       const seq = this.ownSeq(e);
       if (seq < 0) continue;
       const p = this.proposals.get(seq);
-      if (p === undefined) continue;
-      p.index = e.index;
-      this.proposalAt.set(e.index, seq);
+      if (p !== undefined) p.index = e.index;
     }
   }
 
@@ -401,26 +400,32 @@ export class RaftGroup {
       this.applyConfChange(e);
       return;
     }
-    this.failSupersededAt(e);
-    if (e.data.length < HEADER_BYTES) return;
     const seq = this.ownSeq(e);
+    if (this.proposals.size > 0) this.failSuperseded(e.index, seq);
+    if (e.data.length < HEADER_BYTES) return;
     const p = seq < 0 ? undefined : this.proposals.get(seq);
     const value = this.applier.apply(e.index, e.data.subarray(HEADER_BYTES), p);
     if (p === undefined) return;
     this.proposals.delete(seq);
-    this.proposalAt.delete(p.index);
     p.done({ ok: true, value, index: e.index });
   }
 
-  /** A proposal that took index i loses when another entry is applied there. */
-  private failSupersededAt(e: Entry): void {
-    const seq = this.proposalAt.get(e.index);
-    if (seq === undefined || seq === this.ownSeq(e)) return;
-    this.proposalAt.delete(e.index);
-    const p = this.proposals.get(seq);
-    if (p === undefined || p.index !== e.index) return;
-    this.proposals.delete(seq);
-    p.done({ ok: false, failure: 'superseded' });
+  /**
+   * Entry `index` applies, and it is proposal `seq` (-1: not one of ours): a proposal
+   * whose entry was written at or before it and is not it lost its place to another
+   * leader's entry. Proposals get their indices in sequence order, so the sweep stops at
+   * the first one placed later or not placed yet (if that one never is, it times out).
+   */
+  private failSuperseded(index: number, seq: number): void {
+    const window = this.proposals;
+    for (let s = window.firstSeq; s !== window.nextSeq; s = (s + 1) >>> 0) {
+      const p = window.get(s);
+      if (p === undefined) continue;
+      if (p.index === 0 || p.index > index) return;
+      if (s === seq) continue;
+      window.delete(s);
+      p.done({ ok: false, failure: 'superseded' });
+    }
   }
 
   private applyConfChange(e: Entry): void {
@@ -437,12 +442,29 @@ export class RaftGroup {
     // A snapshot of our own still being written is older than this state.
     this.snapshots.abort();
     this.applier.restore(snapshot);
+    this.failCoveredBy(snapshot.meta.index);
     this.applied = snapshot.meta.index;
     this.appliedTerm = snapshot.meta.term;
     this.snapshotIndex = snapshot.meta.index;
     this.confState = snapshot.meta.confState;
     this.host.membersChanged();
     this.snapshots.restored(snapshot.meta);
+  }
+
+  /**
+   * Proposals placed at or below a snapshot this node installs never apply here one by
+   * one: whether their entries survived in the leader's log is not known, so they end
+   * as "may or may not have applied" rather than being judged by a later entry.
+   */
+  private failCoveredBy(index: number): void {
+    const window = this.proposals;
+    for (let s = window.firstSeq; s !== window.nextSeq; s = (s + 1) >>> 0) {
+      const p = window.get(s);
+      if (p === undefined) continue;
+      if (p.index === 0 || p.index > index) return;
+      window.delete(s);
+      p.done({ ok: false, failure: 'leader-changed' });
+    }
   }
 
   private onSoftState(lead: NodeId): void {
@@ -498,10 +520,9 @@ export class RaftGroup {
   /** Fails what has waited past its deadline. */
   expire(now: number): void {
     // Deadlines grow with insertion order: the first one still in time ends the sweep.
-    for (const [seq, p] of this.proposals) {
+    for (const [seq, p] of this.proposals.entries()) {
       if (p.deadline > now) break;
       this.proposals.delete(seq);
-      if (p.index !== 0) this.proposalAt.delete(p.index);
       p.done({ ok: false, failure: 'timeout' });
     }
     for (const [seq, r] of this.reads) {

@@ -45,8 +45,12 @@ export class GroupLog implements LogStorage {
    */
   private diskCompacted = 0;
   private diskCompactedTerm = 0;
-  /** Entries live at ents[head..]; compaction moves `head` and trims now and then. */
-  private ents: Entry[] = [];
+  /**
+   * Entries live at ents[head..]; compaction moves `head`, clearing the slots it passes
+   * (a dead entry held until the next trim would outlive young-generation collections),
+   * and trims now and then.
+   */
+  private ents: (Entry | null)[] = [];
   private head = 0;
   /**
    * During replay only: entries up to this index sat in deleted segments, so a later
@@ -197,7 +201,9 @@ export class GroupLog implements LogStorage {
       this.resetAt(index, term);
       return;
     }
-    this.head += index - this.compacted;
+    const head = this.head + index - this.compacted;
+    this.ents.fill(null, this.head, head);
+    this.head = head;
     this.compacted = index;
     this.compactedTerm = term;
     // Trim the dead prefix once it outweighs the live part, so compaction stays O(1) amortized.

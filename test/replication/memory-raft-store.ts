@@ -6,6 +6,8 @@ import type { RaftStore } from '../../src/replication/multi-raft.js';
 export class MemoryRaftStore implements RaftStore {
   readonly logs = new Map<GroupId, MemoryStorage>();
   flushes = 0;
+  /** Per group, the highest index it was told applied entries may leave memory up to. */
+  readonly released = new Map<GroupId, number>();
 
   constructor(private readonly defer: (fn: () => void) => void) {}
 
@@ -28,6 +30,10 @@ export class MemoryRaftStore implements RaftStore {
   flush(done: (err: Error | null) => void): void {
     this.flushes++;
     this.defer(() => done(null));
+  }
+
+  release(group: GroupId, index: number): void {
+    this.released.set(group, Math.max(this.released.get(group) ?? 0, index));
   }
 
   compact(group: GroupId, snapshot: Snapshot): void {

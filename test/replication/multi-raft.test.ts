@@ -37,6 +37,23 @@ test('proposals of one turn share one flush (group commit)', async () => {
   assert.ok(store.flushes - before <= 2, `${store.flushes - before} flushes for one batch`);
 });
 
+test('a sole voter under steady load tells its store applied entries may leave memory', async () => {
+  const c = memoryCluster([1]);
+  const leader = await c.elect();
+  const store = c.stores.get(1) as MemoryRaftStore;
+  // New proposals every turn keep a flush running, so entries apply early, while the
+  // next flush is under way, rather than from a Ready of their own.
+  let lag = 0;
+  for (let turn = 0; turn < 50; turn++) {
+    for (let i = 0; i < 10; i++) void propose(leader, `t${turn}-${i}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    const applied = c.appliers.get(1)?.items.length as number;
+    lag = Math.max(lag, applied - (store.released.get(1) ?? 0));
+  }
+  assert.ok((c.appliers.get(1)?.items.length as number) > 300);
+  assert.ok(lag <= 40, `applied entries ran ${lag} ahead of what memory could drop`);
+});
+
 test('three replicas apply the same entries; a follower proposal is forwarded', async () => {
   const c = memoryCluster([1, 2, 3]);
   const leader = await c.elect();
