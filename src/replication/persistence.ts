@@ -194,10 +194,11 @@ export class Persistence implements PersistenceApi, SnapshotObserver {
       );
       return;
     }
-    this.lastSaveMs = now;
+    const group = this.group;
+    // The time the file records (its cut), so LASTSAVE reads the same after a restart.
+    this.lastSaveMs = (group === null ? null : this.o.store.snapshotMadeAt(group.id)) ?? now;
     this.savedMark = this.startMark;
     this.lastCowBytes = outcome.copiedBytes;
-    const group = this.group;
     if (group !== null) this.diskBytesAtSnapshot = this.o.store.logFacts(group.id).diskBytes;
   }
 
