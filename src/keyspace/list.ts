@@ -523,6 +523,13 @@ export class ListValue implements CollectionValue {
     if ((node !== this.head && node !== this.tail) || this.isSmall(node)) node.pack();
   }
 
+  /** How many nodes `chunks()` yields (RDB writing: the count comes first). */
+  get chunkCount(): number {
+    let n = 0;
+    for (let node = this.head; node !== null; node = node.next) n++;
+    return n;
+  }
+
   /** The elements head to tail, node by node (RDB writing). */
   *chunks(): Generator<readonly string[]> {
     for (let node = this.head; node !== null; node = node.next) yield node.elements();

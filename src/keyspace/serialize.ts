@@ -14,6 +14,7 @@ import { lzfCompress, lzfDecompress } from '../util/lzf.js';
 import { parseInt64 } from '../util/numbers.js';
 import { typeOf, type TypeName, type Value } from './value.js';
 import { loadHash, writeHash } from './hash-rdb.js';
+import { encodeListpack } from './listpack.js';
 import type { HashValue } from './hash.js';
 import { loadList, writeList } from './list-rdb.js';
 import type { ListValue } from './list.js';
@@ -111,6 +112,12 @@ export class RdbWriter {
     this.pos += data.length;
   }
 
+  /** A binary double, little-endian (rdbSaveBinaryDoubleValue). */
+  doubleLE(x: number): void {
+    this.reserve(8);
+    this.pos = this.buf.writeDoubleLE(x, this.pos);
+  }
+
   /** rdbSaveLen: 6-bit, 14-bit, 32-bit or 64-bit big-endian length. */
   len(n: number): void {
     if (n < 1 << 6) {
@@ -154,9 +161,22 @@ export class RdbWriter {
     this.pos += this.buf.latin1Write(s, this.pos, s.length);
   }
 
+  /** How many bytes have been written. */
+  get length(): number {
+    return this.pos;
+  }
+
   /** The bytes written so far (a view, not a copy). */
   finish(): Buffer {
     return this.buf.subarray(0, this.pos);
+  }
+
+  /** The bytes written so far, in a buffer of their own; the writer starts over empty. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafeSlow(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    this.pos = 0;
+    return out;
   }
 
   /** rdbEncodeInteger: false when `n` does not fit 32 bits. */
@@ -351,6 +371,143 @@ export function writeObject(w: RdbWriter, value: Value): boolean {
       return true;
     default:
       return false;
+  }
+}
+
+/**
+ * How much a write in slices may do before it pauses: `grant` says how many of the next
+ * `want` elements (or steps of work) it may take now, at most `want`; 0 means pause
+ * until the owner grants more.
+ */
+export interface SliceBudget {
+  grant(w: RdbWriter, want: number): number;
+}
+
+/**
+ * Elements a write in slices asks its budget for at a time: a piece goes past its bytes
+ * by at most this many elements.
+ */
+export const SLICE_STEP = 64;
+/** quicklist.h QUICKLIST_NODE_CONTAINER_PACKED, as list-rdb.ts writes every node. */
+const QUICKLIST_NODE_PACKED = 2;
+
+/** Pauses (yields) until `budget` grants some of `want`; how many it granted. */
+export function* sliceRoom(
+  budget: SliceBudget,
+  w: RdbWriter,
+  want: number,
+): Generator<void, number, void> {
+  for (;;) {
+    const n = budget.grant(w, want);
+    if (n > 0) return n;
+    yield;
+  }
+}
+
+/** The next item of an iterator that must have one (a collection that must not change). */
+export function nextItem<T>(items: Iterator<T>): T {
+  const next = items.next();
+  if (next.done === true) throw new Error('RDB writer: a collection shrank while it was written');
+  return next.value;
+}
+
+/**
+ * Whether writeObjectInSlices writes `value` in slices: an encoding with no size bound
+ * (a hashtable hash or set, a skiplist sorted set, a list). Listpacks, intsets and
+ * strings are small by definition and written whole.
+ */
+export function writtenInSlices(value: Value): boolean {
+  if (typeof value === 'string') return false;
+  switch (value.type) {
+    case 'hash':
+      return (value as HashValue).encoding() === 'hashtable';
+    case 'set':
+      return (value as SetValue).intsetValues() === null;
+    case 'zset':
+      return !(value as ZSetValue).isListpack;
+    case 'list':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * writeObject's bytes, a few elements at a time: pauses (yields) whenever `budget`
+ * grants no more, and goes on where it stopped when resumed. The value must not change
+ * until the generator is done. Returns false, writing nothing, for a type with no
+ * encoder.
+ */
+export function* writeObjectInSlices(
+  w: RdbWriter,
+  value: Value,
+  budget: SliceBudget,
+): Generator<void, boolean, void> {
+  if (!writtenInSlices(value)) return writeObject(w, value);
+  switch ((value as Exclude<Value, string>).type) {
+    case 'hash':
+      yield* hashSlices(w, value as HashValue, budget);
+      break;
+    case 'set':
+      yield* setSlices(w, value as SetValue, budget);
+      break;
+    case 'zset':
+      yield* zsetSlices(w, value as ZSetValue, budget);
+      break;
+    default:
+      yield* listSlices(w, value as ListValue, budget);
+  }
+  return true;
+}
+
+/** writeHash for a hashtable: RDB_TYPE_HASH, the size, fields and values in order. */
+function* hashSlices(w: RdbWriter, value: HashValue, budget: SliceBudget): Generator<void> {
+  w.byte(RdbType.HASH);
+  w.len(value.size);
+  const pairs = value.pairsView();
+  for (let i = 0; i < pairs.length;) {
+    const n = yield* sliceRoom(budget, w, Math.min(SLICE_STEP, (pairs.length - i) / 2));
+    for (const end = i + 2 * n; i < end; i++) w.string(pairs[i] as string);
+  }
+}
+
+/** writeSet for a hashtable: RDB_TYPE_SET, the size, the members in order. */
+function* setSlices(w: RdbWriter, value: SetValue, budget: SliceBudget): Generator<void> {
+  w.byte(RdbType.SET);
+  w.len(value.size);
+  const members = value.members();
+  for (let left = value.size; left > 0;) {
+    const n = yield* sliceRoom(budget, w, Math.min(SLICE_STEP, left));
+    left -= n;
+    for (let k = 0; k < n; k++) w.string(nextItem(members));
+  }
+}
+
+/** writeZSet for a skiplist: RDB_TYPE_ZSET_2, the size, then greatest first. */
+function* zsetSlices(w: RdbWriter, value: ZSetValue, budget: SliceBudget): Generator<void> {
+  w.byte(RdbType.ZSET_2);
+  w.len(value.size);
+  const visit = (m: string, s: number): void => {
+    w.string(m);
+    w.doubleLE(s);
+  };
+  for (let end = value.size; end > 0;) {
+    const n = yield* sliceRoom(budget, w, Math.min(SLICE_STEP, end));
+    value.forRange(end - n, end, true, visit);
+    end -= n;
+  }
+}
+
+/** writeList: RDB_TYPE_LIST_QUICKLIST_2, the node count, each node as a listpack. */
+function* listSlices(w: RdbWriter, value: ListValue, budget: SliceBudget): Generator<void> {
+  w.byte(RdbType.LIST_QUICKLIST_2);
+  w.len(value.chunkCount);
+  for (const chunk of value.chunks()) {
+    // A node is one step, whatever the budget granted of it.
+    yield* sliceRoom(budget, w, chunk.length);
+    w.len(QUICKLIST_NODE_PACKED);
+    const lp = encodeListpack(chunk);
+    w.string(Buffer.from(lp.buffer, lp.byteOffset, lp.byteLength).latin1Slice(0, lp.byteLength));
   }
 }
 

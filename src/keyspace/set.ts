@@ -75,6 +75,11 @@ class MemberTable {
     return new MemberTable(new Map(this.index), this.slots.slice());
   }
 
+  /** Each member's slot, in insertion order: a live iterator. */
+  slotIterator(): IterableIterator<number> {
+    return this.index.values();
+  }
+
   /** Each member's slot, in insertion order. */
   slotsInOrder(): number[] {
     return Array.from(this.index.values());
@@ -193,6 +198,11 @@ export class SetValue implements CollectionValue {
    */
   pickSlots(): number[] | null {
     return this.table?.slotsInOrder() ?? null;
+  }
+
+  /** `pickSlots()` one at a time (a live iterator), for a snapshot written in slices. */
+  pickSlotIterator(): IterableIterator<number> | null {
+    return this.table?.slotIterator() ?? null;
   }
 
   /** Re-lays the pick array as `pickSlots()` gave it; false unless it fits this set. */

@@ -26,13 +26,19 @@ import {
   RdbReader,
   RdbType,
   RdbWriter,
+  SLICE_STEP,
+  nextItem,
   readObject,
+  sliceRoom,
   writeObject,
+  writeObjectInSlices,
+  writtenInSlices,
   type LoadSettings,
+  type SliceBudget,
 } from './serialize.js';
 import { SetValue } from './set.js';
 import { typeOf, type Value } from './value.js';
-import { ZSetValue } from './zset.js';
+import { ZSetValue, compareElements } from './zset.js';
 
 export const SNAPSHOT_FORMAT_VERSION = 1;
 const MAGIC = Buffer.from('AIKVSNAP', 'latin1');
@@ -178,16 +184,58 @@ export interface SnapshotWriterOptions {
 }
 
 /**
+ * What the piece being written may still take: units of work (a record; an element of
+ * a collection written in slices, or a step of its order section) and bytes.
+ */
+class PieceBudget implements SliceBudget {
+  private units = Infinity;
+  private bytes = Infinity;
+  private spent = 0;
+
+  /** A new piece; with no bounds, what is left of a record is written at once. */
+  start(units = Infinity, bytes = Infinity): void {
+    this.units = units;
+    this.bytes = bytes;
+    this.spent = 0;
+  }
+
+  /** Every unit spent, or past the bytes once something was written. */
+  full(w: RdbWriter): boolean {
+    return this.spent >= this.units || (this.spent > 0 && w.length >= this.bytes);
+  }
+
+  grant(w: RdbWriter, want: number): number {
+    if (this.full(w)) return 0;
+    const n = Math.min(want, this.units - this.spent);
+    this.spent += n;
+    return n;
+  }
+}
+
+/** No bound: a record written whole. */
+const WHOLE: SliceBudget = { grant: (_w, want) => want };
+
+/** A record being written across pieces: its walk's held entry, and the rest of it. */
+interface OpenRecord {
+  readonly walk: Walk;
+  readonly entry: Entry;
+  readonly rest: Generator<void, void, void>;
+}
+
+/**
  * Writes a snapshot in pieces, so a big keyspace can be written across event-loop
  * turns: the pieces, concatenated, are one snapshot of the keyspace as it was when the
- * writer was made. Each piece is its own buffer.
+ * writer was made. Each piece is its own buffer. A collection of a big encoding (see
+ * writeObjectInSlices) is written in slices, its record spread over as many pieces as
+ * its elements need: the bytes are the same as when written whole.
  *
  * With `copyOnWrite`, commands may change the keyspace between pieces: an entry about
  * to change or go before the walk reaches it is written first, into a record kept aside
  * until the walk reaches its place (Entry.seq says where that is, as keys removed or
- * re-added leave the map's order), and keys added since the start are left out. FLUSHDB
- * and SWAPDB need no copies: the walk goes on over the maps the databases had. A value
- * is written whole, in one piece or one copy, whatever its size.
+ * re-added leave the map's order), and keys added since the start are left out. The
+ * entry whose record is half-written is finished at once, into the next piece, before
+ * it changes. FLUSHDB and SWAPDB need no copies: the walk goes on over the maps the
+ * databases had. A copy is written whole, whatever its size.
  */
 export class KeyspaceSnapshotWriter implements EntryGuard {
   private readonly walks: Walk[] = [];
@@ -199,6 +247,10 @@ export class KeyspaceSnapshotWriter implements EntryGuard {
   private finished = false;
   private guarded = false;
   private readonly aux: Uint8Array | null;
+  /** The next piece so far: it may start with the rest of a record finished early. */
+  private readonly out = new RdbWriter();
+  private readonly budget = new PieceBudget();
+  private open: OpenRecord | null = null;
   /** Bytes of the records copied before their entries changed (rdb_last_cow_size). */
   copiedBytes = 0;
   /**
@@ -228,44 +280,23 @@ export class KeyspaceSnapshotWriter implements EntryGuard {
   }
 
   /**
-   * The next piece, with up to `maxKeys` keys (at least one), ending after the record
-   * that takes it past about `maxBytes`; null after the last.
+   * The next piece, with up to `maxKeys` keys (at least one key or slice), ending once
+   * past about `maxBytes`; null after the last. Each element of a collection written in
+   * slices (and each step of its order section) counts as a key.
    */
   next(maxKeys: number, maxBytes = Infinity): Uint8Array | null {
     if (this.finished) return null;
-    const w = new RdbWriter();
+    const w = this.out;
     if (!this.started) this.writeHeader(w);
-    const keysMax = Math.max(1, maxKeys);
-    let keys = 0;
-    while (keys < keysMax && (keys === 0 || w.finish().length < maxBytes)) {
-      const walk = this.walks[this.at];
-      if (walk === undefined) {
-        w.byte(OP_EOF);
-        this.finish();
-        break;
-      }
-      if (!this.inDb) {
-        w.byte(OP_DB);
-        w.len(walk.dbIndex);
-        this.inDb = true;
-      }
-      if (this.step(w, walk)) {
-        keys++;
-        continue;
-      }
-      w.byte(OP_DB_END);
-      w.len(walk.count);
-      this.inDb = false;
-      this.walkOf.delete(walk.contents);
-      this.at++;
-    }
+    this.budget.start(Math.max(1, maxKeys), maxBytes);
+    while (!this.budget.full(w) && this.advance(w));
     this.crc = crc64(w.finish(), this.crc);
     if (this.finished) {
       const footer = Buffer.alloc(CRC_BYTES);
       writeCrc64LE(this.crc, footer, 0);
       w.bytes(footer);
     }
-    return w.finish();
+    return w.take();
   }
 
   /** Stops early: the databases are no longer guarded. */
@@ -274,6 +305,12 @@ export class KeyspaceSnapshotWriter implements EntryGuard {
   }
 
   changing(contents: ReadonlyMap<string, Entry>, key: string, entry: Entry): void {
+    const open = this.open;
+    if (open !== null && open.entry === entry) {
+      this.budget.start();
+      if (!this.resume(open)) throw new Error('keyspace snapshot: a record did not finish');
+      return;
+    }
     const walk = this.walkOf.get(contents);
     if (walk === undefined || !walk.pending(entry)) return;
     const w = new RdbWriter();
@@ -300,30 +337,72 @@ export class KeyspaceSnapshotWriter implements EntryGuard {
     this.started = true;
   }
 
-  /** Writes the walk's next record in order, a copy or the live entry; false at its end. */
+  /**
+   * Writes on: more of the open record, the next record, or a database's end. False at
+   * the end of the snapshot, or when the open record has filled the piece.
+   */
+  private advance(w: RdbWriter): boolean {
+    if (this.open !== null) return this.resume(this.open);
+    const walk = this.walks[this.at];
+    if (walk === undefined) {
+      w.byte(OP_EOF);
+      this.finish();
+      return false;
+    }
+    if (!this.inDb) {
+      w.byte(OP_DB);
+      w.len(walk.dbIndex);
+      this.inDb = true;
+    }
+    if (this.step(w, walk)) return true;
+    w.byte(OP_DB_END);
+    w.len(walk.count);
+    this.inDb = false;
+    this.walkOf.delete(walk.contents);
+    this.at++;
+    return true;
+  }
+
+  /**
+   * Writes (or opens, to be written in slices) the walk's next record in order, a copy
+   * or the live entry; false at its end.
+   */
   private step(w: RdbWriter, walk: Walk): boolean {
     walk.fill();
     const copy = walk.copies.first;
     const held = walk.held;
+    if (copy === undefined && held === null) return false;
+    this.budget.grant(w, 1);
     if (copy !== undefined && (held === null || copy.seq <= walk.heldSeq)) {
       walk.copies.pop();
       walk.copied.delete(copy.seq);
       w.bytes(copy.bytes);
       if (held !== null && copy.seq === walk.heldSeq) walk.held = null;
       walk.doneSeq = copy.seq;
+      walk.count++;
     } else if (held !== null) {
-      writeRecord(w, held[0], held[1]);
-      walk.held = null;
-      walk.doneSeq = walk.heldSeq;
-    } else {
-      return false;
+      const [key, entry] = held;
+      if (writtenInSlices(entry.value)) {
+        this.open = { walk, entry, rest: recordSlices(w, key, entry, this.budget) };
+      } else {
+        writeRecord(w, key, entry);
+        heldWritten(walk);
+      }
     }
-    walk.count++;
+    return true;
+  }
+
+  /** Writes on into the open record; true once it is done, false if the piece filled. */
+  private resume(open: OpenRecord): boolean {
+    if (open.rest.next().done !== true) return false;
+    this.open = null;
+    heldWritten(open.walk);
     return true;
   }
 
   private finish(): void {
     this.finished = true;
+    this.open = null;
     this.walkOf.clear();
     this.walks.length = 0;
     this.guard(false);
@@ -339,15 +418,20 @@ export class KeyspaceSnapshotWriter implements EntryGuard {
   }
 }
 
+/** The walk's held entry is written: it is done, in its place. */
+function heldWritten(walk: Walk): void {
+  walk.held = null;
+  walk.doneSeq = walk.heldSeq;
+  walk.count++;
+}
+
 const deadline = Buffer.alloc(8);
 
-/** One key's record: flags, key, deadline, value, order section. */
-function writeRecord(w: RdbWriter, key: string, entry: Entry): void {
-  const value = entry.value;
-  const order = orderOf(value);
-  let flags = typeof value === 'string' ? FORMS.indexOf(entry.stringForm) : 0;
+/** A record's flags, key and deadline: what comes before its value. */
+function writeRecordHead(w: RdbWriter, key: string, entry: Entry, hasOrder: boolean): void {
+  let flags = typeof entry.value === 'string' ? FORMS.indexOf(entry.stringForm) : 0;
   if (entry.expireAt !== 0) flags |= HAS_EXPIRE;
-  if (order !== null) flags |= HAS_ORDER;
+  if (hasOrder) flags |= HAS_ORDER;
   w.byte(flags);
   w.string(key);
   if (entry.expireAt !== 0) {
@@ -355,12 +439,150 @@ function writeRecord(w: RdbWriter, key: string, entry: Entry): void {
     deadline.writeUInt32LE(Math.floor(entry.expireAt / 2 ** 32), 4);
     w.bytes(deadline);
   }
-  if (!writeObject(w, value)) {
-    throw new Error(`keyspace snapshot: no RDB encoder for a ${typeOf(value)} value`);
+}
+
+function noEncoder(value: Value): Error {
+  return new Error(`keyspace snapshot: no RDB encoder for a ${typeOf(value)} value`);
+}
+
+/** One key's record, whole: flags, key, deadline, value, order section. */
+function writeRecord(w: RdbWriter, key: string, entry: Entry): void {
+  if (writtenInSlices(entry.value)) {
+    if (recordSlices(w, key, entry, WHOLE).next().done !== true) {
+      throw new Error('keyspace snapshot: a record written whole paused');
+    }
+    return;
   }
-  if (order !== null) {
-    w.len(order.length);
-    for (const n of order) w.len(n);
+  writeRecordHead(w, key, entry, false);
+  if (!writeObject(w, entry.value)) throw noEncoder(entry.value);
+}
+
+/**
+ * One key's record in slices (pausing whenever `budget` grants no more): the order
+ * section is worked out first, as the flags byte says whether one follows the value.
+ */
+function* recordSlices(
+  w: RdbWriter,
+  key: string,
+  entry: Entry,
+  budget: SliceBudget,
+): Generator<void, void, void> {
+  const value = entry.value;
+  const order =
+    value instanceof SetValue
+      ? yield* pickSlotOrder(w, value, budget)
+      : value instanceof ZSetValue
+        ? yield* dictRankOrder(w, value, budget)
+        : null;
+  writeRecordHead(w, key, entry, order !== null);
+  if (!(yield* writeObjectInSlices(w, value, budget))) throw noEncoder(value);
+  if (order !== null) yield* order;
+}
+
+/**
+ * The order section of a hashtable set (each member's pick slot, in iteration order) to
+ * write after its value, or null when it is the identity or there is none.
+ */
+function* pickSlotOrder(
+  w: RdbWriter,
+  value: SetValue,
+  budget: SliceBudget,
+): Generator<void, Generator<void> | null, void> {
+  const checked = value.pickSlotIterator();
+  const slots = value.pickSlotIterator();
+  if (checked === null || slots === null) return null;
+  const size = value.size;
+  for (let i = 0; i < size;) {
+    const n = yield* sliceRoom(budget, w, Math.min(SLICE_STEP, size - i));
+    for (const end = i + n; i < end; i++) {
+      if (nextItem(checked) !== i) return orderSlices(w, budget, size, () => nextItem(slots));
+    }
+  }
+  return null;
+}
+
+/**
+ * The order section of a skiplist (each member's rank, in the dict's order: ZSCAN's) to
+ * write after its value, or null when the dict is in rank order or there is none.
+ */
+function* dictRankOrder(
+  w: RdbWriter,
+  value: ZSetValue,
+  budget: SliceBudget,
+): Generator<void, Generator<void> | null, void> {
+  const checked = value.dictEntries();
+  const entries = value.dictEntries();
+  if (checked === null || entries === null) return null;
+  const size = value.size;
+  let same = true;
+  const compare = (m: string): void => {
+    if (same && nextItem(checked)[0] !== m) same = false;
+  };
+  for (let rank = 0; same && rank < size;) {
+    const n = yield* sliceRoom(budget, w, Math.min(SLICE_STEP, size - rank));
+    value.forRange(rank, rank + n, false, compare);
+    rank += n;
+  }
+  if (same) return null;
+  // Ranks by binary search in the elements laid out in rank order: a Map of a million
+  // members would stall the event loop each time it grows.
+  const ranked = new Array<string>(size);
+  const scores = new Float64Array(size);
+  let filled = 0;
+  const add = (m: string, s: number): void => {
+    ranked[filled] = m;
+    scores[filled++] = s;
+  };
+  while (filled < size) {
+    const n = yield* sliceRoom(budget, w, Math.min(SLICE_STEP, size - filled));
+    value.forRange(filled, filled + n, false, add);
+  }
+  const rankOf = (): number => {
+    const [m, s] = nextItem(entries);
+    return rankIn(ranked, scores, s, m);
+  };
+  return orderSlices(w, budget, size, rankOf, RANK_LOOKUP_UNITS);
+}
+
+/** The rank of (score, member), which must be there, in elements sorted by rank. */
+function rankIn(
+  members: readonly string[],
+  scores: Float64Array,
+  score: number,
+  member: string,
+): number {
+  let lo = 0;
+  let hi = members.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = compareElements(scores[mid] as number, members[mid] as string, score, member);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  throw new Error('keyspace snapshot: a sorted set member is not in its rank order');
+}
+
+/** A rank found by binary search takes about two keys' time: it counts as two. */
+const RANK_LOOKUP_UNITS = 2;
+
+/**
+ * An order section in slices: `count`, then `count` numbers drawn from `next`, each
+ * counted as `units` units of the budget.
+ */
+function* orderSlices(
+  w: RdbWriter,
+  budget: SliceBudget,
+  count: number,
+  next: () => number,
+  units = 1,
+): Generator<void> {
+  w.len(count);
+  for (let left = count; left > 0;) {
+    const granted = yield* sliceRoom(budget, w, units * Math.min(SLICE_STEP, left));
+    const n = Math.min(left, Math.ceil(granted / units));
+    left -= n;
+    for (let k = 0; k < n; k++) w.len(next());
   }
 }
 
@@ -369,22 +591,7 @@ export function writeKeyspaceSnapshot(
   keyspace: Keyspace,
   aux: Uint8Array | null = null,
 ): Uint8Array {
-  // A copy: the writer's buffer grows by doubling, and a snapshot may be kept a while.
-  const bytes = new KeyspaceSnapshotWriter(keyspace, { aux }).next(Infinity) as Uint8Array;
-  return new Uint8Array(bytes);
-}
-
-/**
- * The permutation a value's RDB payload does not carry: a hashtable set's pick slots, a
- * skiplist's ZSCAN order by rank. Null when there is none or it is the identity.
- */
-function orderOf(value: Value): number[] | null {
-  if (value instanceof ZSetValue) return value.dictRanks();
-  if (!(value instanceof SetValue)) return null;
-  const slots = value.pickSlots();
-  if (slots === null) return null;
-  for (let i = 0; i < slots.length; i++) if (slots[i] !== i) return slots;
-  return null;
+  return new KeyspaceSnapshotWriter(keyspace, { aux }).next(Infinity) as Uint8Array;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -743,6 +743,11 @@ export class ZSetValue implements CollectionValue {
     return Array.from(this.dict.keys(), (m) => rankOf.get(m) as number);
   }
 
+  /** A skiplist's (member, score) in dict order (ZSCAN's), a live iterator; null for a listpack. */
+  dictEntries(): IterableIterator<[string, number]> | null {
+    return this.dict?.entries() ?? null;
+  }
+
   /** Re-orders the dict as `dictRanks()` gave it; false unless it fits this set. */
   restoreDictRanks(ranks: readonly number[]): boolean {
     if (this.dict === null || ranks.length !== this.size) return false;

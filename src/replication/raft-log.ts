@@ -40,15 +40,16 @@ const NO_METADATA = new Uint8Array(0);
 
 /** How much of the keyspace a background snapshot writes per event-loop turn. */
 export interface SnapshotPiece {
-  /** At most this many keys... */
+  /** At most this many keys, a big collection's elements each counting as one... */
   readonly keys: number;
-  /** ...and the piece ends after the record that takes it past this many bytes. */
+  /** ...and the piece ends soon after this many bytes (within one record or slice). */
   readonly bytes: number;
 }
 
 /**
  * About 3 ms a piece at 1M small keys on the benchmark machine (docs/BENCHMARKS.md); a
- * value is written whole, so one big collection takes as long as it takes.
+ * big collection is written in slices across pieces, unless a write to it first makes
+ * its copy-on-write copy, which is written whole.
  */
 export const SNAPSHOT_PIECE: SnapshotPiece = { keys: 4096, bytes: 256 * 1024 };
 

@@ -123,21 +123,66 @@ function expireSome(r: Replica, db: number, rng: Rng): void {
   else write(r, db, due[0] as string, rng);
 }
 
-/** Writes a snapshot in random pieces with random changes between them. */
+/** Writes a snapshot in random pieces (of 1 to `pieceMax` keys) with random changes between them. */
 function snapshotUnderWrites(
   r: Replica,
   rng: Rng,
   changesMax: number,
+  pieceMax = 6,
+  changeOf: (r: Replica, rng: Rng) => void = change,
 ): { bytes: Buffer; copied: number } {
   const writer = new KeyspaceSnapshotWriter(r.keyspace, { copyOnWrite: true });
   r.writer = writer;
   const pieces: Buffer[] = [];
   while (!writer.done) {
-    for (let n = rng.below(changesMax + 1); n > 0; n--) change(r, rng);
-    pieces.push(Buffer.from(writer.next(1 + rng.below(6)) as Uint8Array));
+    for (let n = rng.below(changesMax + 1); n > 0; n--) changeOf(r, rng);
+    pieces.push(Buffer.from(writer.next(1 + rng.below(pieceMax)) as Uint8Array));
   }
   r.writer = null;
   return { bytes: Buffer.concat(pieces), copied: writer.copiedBytes };
+}
+
+/** A huge collection's name: "<type>:big<n>", so `write` grows it as its type. */
+function bigName(rng: Rng): string {
+  return `${TYPES[1 + rng.below(TYPES.length - 1)] as string}:big${rng.below(2)}`;
+}
+
+/**
+ * Collections of a few thousand elements (big encodings, written in slices), with a set
+ * pick order and a ZSCAN order that differ from their RDB order.
+ */
+function populateBig(r: Replica, rng: Rng): void {
+  for (const type of TYPES.slice(1)) {
+    for (let k = 0; k < 2; k++) {
+      const name = `${type}:big${k}`;
+      const db = rng.below(3);
+      const n = 500 + rng.below(2500);
+      const ints = Array.from({ length: n }, (_, i) => String(4 * i + rng.below(4)));
+      if (type === 'hash') r.run(db, 'HSET', name, ...ints.flatMap((e) => [`f${e}`, e]));
+      else if (type === 'list') r.run(db, 'RPUSH', name, ...ints);
+      else if (type === 'iset') r.run(db, 'SADD', name, ...ints);
+      else if (type === 'set') r.run(db, 'SADD', name, ...ints.map((e) => `m${e}`));
+      else r.run(db, 'ZADD', name, ...ints.flatMap((e) => [String(rng.below(n)), `m${e}`]));
+      if (type === 'set' || type === 'iset') r.run(db, 'SPOP', name, String(n >> 3));
+    }
+  }
+}
+
+/** A change as `change` makes, but to a huge collection one time in three. */
+function changeWithBig(r: Replica, rng: Rng): void {
+  if (rng.below(3) !== 0) return change(r, rng);
+  const db = rng.below(4);
+  const key = bigName(rng);
+  const pick = rng.below(100);
+  if (pick < 50) write(r, db, key, rng);
+  else if (pick < 60) r.run(db, 'DEL', key);
+  else if (pick < 70) r.run(db, 'RENAME', key, rng.below(2) === 0 ? keyName(rng) : bigName(rng));
+  else if (pick < 75) r.run(db, 'PEXPIRE', key, String(1 + rng.below(3000)));
+  else if (pick < 80) r.run(db, 'MOVE', key, String(rng.below(4)));
+  else if (pick < 85) r.run(db, 'COPY', key, bigName(rng), 'REPLACE');
+  else if (pick < 90) r.run(db, 'FLUSHDB');
+  else if (pick < 95) r.run(db, 'SWAPDB', String(db), String(rng.below(4)));
+  else r.run(db, 'SPOP', key, '3');
 }
 
 test('a snapshot under every kind of write is byte for byte the keyspace at its start', () => {
@@ -158,6 +203,27 @@ test('a snapshot under every kind of write is byte for byte the keyspace at its 
     guarded += r.keyspace.dbs.filter((db) => db.guard !== null).length;
   }
   assert.equal(guarded, 0, 'no database is left guarded');
+  assert.ok(copiedBytes > 0);
+});
+
+test('a snapshot under writes to huge collections mid-slice is byte for byte the keyspace at its start', () => {
+  let copiedBytes = 0;
+  for (let seed = 1; seed <= 16; seed++) {
+    const rng = new Rng(1000 + seed);
+    const r = new Replica();
+    populate(r, rng);
+    populateBig(r, rng);
+    const atStart = Buffer.from(writeKeyspaceSnapshot(r.keyspace));
+    const digest = keyspaceDigest(r.keyspace);
+    const pieceMax = seed % 2 === 0 ? 40 : 400;
+    const { bytes: written, copied } = snapshotUnderWrites(r, rng, 3, pieceMax, changeWithBig);
+    copiedBytes += copied;
+    assert.deepEqual(written, atStart, `seed ${seed}`);
+    const loaded = new Keyspace(4);
+    readKeyspaceSnapshot(written, loaded);
+    assert.equal(keyspaceDigest(loaded), digest, `seed ${seed}`);
+    assert.ok(r.keyspace.dbs.every((db) => db.guard === null));
+  }
   assert.ok(copiedBytes > 0);
 });
 
