@@ -22,7 +22,13 @@ import {
   writeHardState,
   writeSnapshotMeta,
 } from '../raft/codec.js';
-import type { Entry, GroupId, HardState, SnapshotMeta } from '../raft/types.js';
+import {
+  EMPTY_BYTES,
+  type Entry,
+  type GroupId,
+  type HardState,
+  type SnapshotMeta,
+} from '../raft/types.js';
 import type { GroupCheckpoint } from './group-log.js';
 
 export const WAL_FORMAT_VERSION = 1;
@@ -107,20 +113,32 @@ function readCheckpoint(r: Reader): GroupCheckpoint {
   return { hardState, snapshot, compactedIndex, compactedTerm, lastIndex, lastTerm: r.u64() };
 }
 
-/** Entry data is copied: a view would pin the whole segment's buffer in memory. */
-function readEntries(r: Reader): Entry[] {
+/**
+ * Entry data is copied (a view would pin the whole segment's buffer in memory), except
+ * for entries at or below `floor`, which get none: replay knows they are dropped later.
+ */
+function readEntries(r: Reader, floor: number): Entry[] {
   const count = r.u32();
   if (count * 21 > r.remaining) throw new CodecError('entry count longer than input', r.offset);
   const out: Entry[] = [];
   for (let i = 0; i < count; i++) {
     const e = readEntry(r);
-    out.push({ term: e.term, index: e.index, type: e.type, data: new Uint8Array(e.data) });
+    const data = e.index <= floor ? EMPTY_BYTES : new Uint8Array(e.data);
+    out.push({ term: e.term, index: e.index, type: e.type, data });
   }
   return out;
 }
 
-/** Decodes a record's type and payload (its CRC already checked); throws CodecError. */
-export function decodeRecord(body: Uint8Array): WalRecord {
+/** A group's entries at or below this index may be decoded without their data. */
+export type EntryFloor = (group: GroupId) => number;
+
+const NO_FLOOR: EntryFloor = () => 0;
+
+/**
+ * Decodes a record's type and payload (its CRC already checked); throws CodecError.
+ * An Entries record's entries at or below its group's `floor` come without their data.
+ */
+export function decodeRecord(body: Uint8Array, floor: EntryFloor = NO_FLOOR): WalRecord {
   const r = new Reader(body);
   const type = r.u8();
   if (type === RecordType.CheckpointEnd) {
@@ -128,15 +146,30 @@ export function decodeRecord(body: Uint8Array): WalRecord {
     return { type };
   }
   const group = r.u32();
-  const rec = decodeGroupRecord(type, group, r);
+  const rec = decodeGroupRecord(type, group, r, floor);
   r.end();
   return rec;
 }
 
-function decodeGroupRecord(type: number, group: GroupId, r: Reader): WalRecord {
+/**
+ * What a Compact or Snapshot record drops from a group's log (a compaction: entries at
+ * or below `index`; a snapshot installed: the log restarts), read without decoding
+ * anything else; null for other records.
+ */
+export function compactionOf(
+  body: Uint8Array,
+): { group: GroupId; index: number; restart: boolean } | null {
+  const r = new Reader(body);
+  const type = r.u8();
+  if (type === RecordType.Compact) return { group: r.u32(), index: r.u64(), restart: false };
+  if (type !== RecordType.Snapshot) return null;
+  return { group: r.u32(), index: readSnapshotMeta(r).index, restart: true };
+}
+
+function decodeGroupRecord(type: number, group: GroupId, r: Reader, floor: EntryFloor): WalRecord {
   switch (type) {
     case RecordType.Entries:
-      return { type, group, entries: readEntries(r) };
+      return { type, group, entries: readEntries(r, floor(group)) };
     case RecordType.HardState:
       return { type, group, hardState: readHardState(r) };
     case RecordType.Snapshot:

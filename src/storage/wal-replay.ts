@@ -12,7 +12,9 @@ import {
   RecordType,
   SEGMENT_HEADER_BYTES,
   checkSegmentHeader,
+  compactionOf,
   decodeRecord,
+  type EntryFloor,
   recordCrc,
   type WalRecord,
 } from './records.js';
@@ -65,6 +67,8 @@ interface ReplayContext {
   readonly loader: SnapshotDataLoader;
   /** Where each group's missing entries were first noticed, for the error message. */
   readonly gaps: Map<GroupId, string>;
+  /** Which entries the log drops later, so replay need not keep them (entryDrops). */
+  readonly drops: EntryFloorAt;
 }
 
 export function replay(
@@ -73,10 +77,15 @@ export function replay(
   loader: SnapshotDataLoader,
   logger: WalLogger,
 ): Replayed {
-  const ctx: ReplayContext = { groups: new Map(), loader, gaps: new Map() };
+  const files = listSegments(fs, walDir);
+  const ctx: ReplayContext = {
+    groups: new Map(),
+    loader,
+    gaps: new Map(),
+    drops: entryDrops(fs, files),
+  };
   const segments: Segment[] = [];
   let lastBytes = 0;
-  const files = listSegments(fs, walDir);
   files.forEach(({ seq, path }, i) => {
     const isLast = i === files.length - 1;
     const seg: Segment = { seq, path, maxIndex: new Map(), headDurable: !isLast };
@@ -101,6 +110,79 @@ export function replay(
   });
   checkNoGaps(ctx);
   return { groups: ctx.groups, segments, lastBytes };
+}
+
+/** A group's record that drops entries: a compaction to `index`, or a restart (Infinity). */
+interface Drop {
+  /** The record's place: its number among the log's valid records. */
+  readonly at: number;
+  /** Entries of records before it, at or below this, are gone by the end of the log. */
+  floor: number;
+}
+
+/**
+ * For every group, the records that drop its entries (Compact: those at or below its
+ * index; Snapshot: all, as the log restarts), each with the floor at or below which an
+ * entry written before it is gone by the end of the log. Replay need not copy such
+ * entries' data: it keeps them without (the log's shape, its indices, terms and the
+ * tails appends cut, stays exactly as written), and they are gone before it ends. A
+ * first, cheap pass: it checks each record's CRC, decodes only these records, and stops
+ * at the first bad record, where the full pass stops or fails too; both number the
+ * records alike.
+ */
+function entryDrops(fs: FileSystem, files: readonly { seq: number; path: string }[]): EntryFloorAt {
+  const drops = new Map<GroupId, Drop[]>();
+  let at = 0;
+  scan: for (const { seq, path } of files) {
+    const bytes = fs.readFile(path);
+    if (bytes.length < SEGMENT_HEADER_BYTES) break;
+    if (checkSegmentHeader(bytes.subarray(0, SEGMENT_HEADER_BYTES), seq) !== null) break;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let offset = SEGMENT_HEADER_BYTES;
+    while (offset < bytes.length) {
+      if (recordProblem(bytes, view, offset) !== null) break scan;
+      const end = offset + RECORD_HEADER_BYTES + view.getUint32(offset, true);
+      let found: ReturnType<typeof compactionOf>;
+      try {
+        found = compactionOf(bytes.subarray(offset + RECORD_HEADER_BYTES, end));
+      } catch {
+        break scan;
+      }
+      if (found !== null) {
+        let list = drops.get(found.group);
+        if (list === undefined) drops.set(found.group, (list = []));
+        list.push({ at, floor: found.restart ? Infinity : found.index });
+      }
+      at++;
+      offset = end;
+    }
+  }
+  // A drop's floor covers those of the drops after it.
+  for (const list of drops.values()) {
+    for (let k = list.length - 2; k >= 0; k--) {
+      const d = list[k] as Drop;
+      d.floor = Math.max(d.floor, (list[k + 1] as Drop).floor);
+    }
+  }
+  return new EntryFloorAt(drops);
+}
+
+/** The floors of entryDrops, asked for records in increasing order of their number. */
+class EntryFloorAt {
+  private readonly next = new Map<GroupId, number>();
+  /** The number of the record being replayed. */
+  at = 0;
+
+  constructor(private readonly drops: ReadonlyMap<GroupId, readonly Drop[]>) {}
+
+  readonly floor: EntryFloor = (group) => {
+    const list = this.drops.get(group);
+    if (list === undefined) return 0;
+    let k = this.next.get(group) ?? 0;
+    while (k < list.length && (list[k] as Drop).at <= this.at) k++;
+    this.next.set(group, k);
+    return list[k]?.floor ?? 0;
+  };
 }
 
 function checkNoGaps(ctx: ReplayContext): void {
@@ -142,7 +224,9 @@ function replaySegment(
       throw corrupt(offset, problem.reason);
     }
     const end = offset + RECORD_HEADER_BYTES + view.getUint32(offset, true);
-    const rec = decodeAt(bytes.subarray(offset + RECORD_HEADER_BYTES, end), corrupt, offset);
+    const body = bytes.subarray(offset + RECORD_HEADER_BYTES, end);
+    const rec = decodeAt(body, ctx.drops.floor, corrupt, offset);
+    ctx.drops.at++;
     checkpoint = applyRecord(rec, checkpoint, seg, ctx, () => corrupt(offset, 'misplaced record'));
     noteGap(rec, ctx, `${seg.path} byte ${offset}`);
     offset = end;
@@ -176,11 +260,12 @@ function recordProblem(
 
 function decodeAt(
   body: Uint8Array,
+  floor: EntryFloor,
   corrupt: (offset: number, reason: string) => WalCorruptionError,
   offset: number,
 ): WalRecord {
   try {
-    return decodeRecord(body);
+    return decodeRecord(body, floor);
   } catch (err) {
     if (err instanceof CodecError) throw corrupt(offset, `undecodable record: ${err.message}`);
     throw err;
