@@ -63,7 +63,9 @@ export function buildInfo(server: NodeServer, sections: readonly string[]): stri
       maxClients: config.number('maxclients'),
       recentMaxInputBuffer: 0,
       recentMaxOutputBuffer: 0,
-      blocked: server.blocked.count,
+      // Parked here, or blocked on the leader through follower-proxy: both are blocked
+      // clients of this node, as Redis counts them.
+      blocked: countBlocked(server.connections.values()),
       tracking: 0,
       inTimeoutTable: 0,
     },
@@ -126,4 +128,10 @@ export function buildInfo(server: NodeServer, sections: readonly string[]): stri
     keyspace: keyspaceInfo(server),
   };
   return renderInfo(snapshot, sections);
+}
+
+function countBlocked(connections: Iterable<{ readonly blocked: boolean }>): number {
+  let n = 0;
+  for (const conn of connections) if (conn.blocked) n++;
+  return n;
 }

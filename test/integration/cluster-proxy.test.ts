@@ -170,6 +170,7 @@ test('BLPOP through a follower is woken by an LPUSH at the leader', async () => 
     await until('blocked on the leader', async () => {
       return (await infoField(leader, 'clients', 'blocked_clients')) === 1;
     });
+    assert.equal(await infoField(follower(), 'clients', 'blocked_clients'), 1, 'and here');
     assert.equal(await l.lpush('b:list', 'hello'), 1);
     assert.deepEqual(await pop, ['b:list', 'hello']);
     // BZPOPMIN and BLMOVE too; a timeout answers the command's null.
