@@ -88,10 +88,17 @@ class ProxyLink {
 
   constructor(
     readonly target: string,
-    private readonly proto: 2 | 3,
+    private proto: 2 | 3,
     private readonly o: LeaderProxyOptions,
     private readonly dedicated: boolean,
   ) {}
+
+  /** A client of a dedicated link switched protocol (HELLO): the link follows it. */
+  speak(proto: 2 | 3): void {
+    if (proto === this.proto) return;
+    this.proto = proto;
+    this.command(['HELLO', String(proto)], ignore);
+  }
 
   get idle(): boolean {
     return this.backlog.length === 0 && (this.client === null || this.client.pending === 0);
@@ -386,7 +393,7 @@ export class LeaderProxy {
     reply: (r: T) => void,
     lost: T,
   ): void {
-    const db = client.db;
+    const { db, proto } = client;
     session.inflight++;
     const answered = (r: T): void => {
       session.inflight--;
@@ -395,8 +402,12 @@ export class LeaderProxy {
     };
     const go = (): void => {
       // Forgotten (the client went) while held: nothing is sent.
-      if (this.sessions.get(client.id) !== session) answered(lost);
-      else send(session.link, db, answered);
+      if (this.sessions.get(client.id) !== session) {
+        answered(lost);
+        return;
+      }
+      session.link.speak(proto);
+      send(session.link, db, answered);
     };
     if (session.gated.length > 0 || this.pooled.has(client.id)) session.gated.push(go);
     else go();

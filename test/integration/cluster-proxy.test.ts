@@ -5,6 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import type { Redis } from 'ioredis';
 import { TestCluster, errorText, sleep } from '../support/cluster.js';
 
@@ -288,6 +289,25 @@ test('RESP3 clients get the same transaction and blocking replies', async () => 
     assert.deepEqual(await r.call('EXEC'), ['OK', 1, ['f', 'v']]);
     assert.equal(await r.call('BLPOP', 'r3:none', '0.05'), null);
   });
+});
+
+test('a client that switches to RESP3 while its WATCH is held gets RESP3 replies from the leader', async () => {
+  await withClients([leader], async (l) => {
+    await l.hset('r3w:h', 'f', 'v');
+  });
+  const socket = connect(c.node(follower()).port, '127.0.0.1');
+  let received = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk: string) => (received += chunk));
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write('WATCH r3w:k\r\nHELLO 3\r\nHGETALL r3w:h\r\nUNWATCH\r\n');
+  // WATCH's +OK first, UNWATCH's last.
+  await until('all four replies', async () => {
+    return received.endsWith('+OK\r\n') && received.lastIndexOf('+OK') > 0;
+  });
+  socket.destroy();
+  // HGETALL went over the WATCH's own connection to the leader: a RESP3 map.
+  assert.ok(received.includes('%1\r\n$1\r\nf\r\n$1\r\nv\r\n'), JSON.stringify(received));
 });
 
 // Last: it kills the leader.
