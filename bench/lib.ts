@@ -212,6 +212,14 @@ export const CUSTOM_TESTS: ReadonlyMap<string, readonly string[]> = new Map([
   ['zrangebyscore', ['ZRANGEBYSCORE', 'myzset', '-inf', '+inf', 'LIMIT', '0', '10']],
 ]);
 
+/**
+ * The row of the test asked for: LRANGE_* first print the LPUSH that fills their list,
+ * "LPUSH (needed to benchmark LRANGE)", which is not what was asked.
+ */
+export function measuredRow(rows: readonly BenchRow[]): BenchRow | undefined {
+  return rows.find((row) => !row.test.includes('(needed to benchmark'));
+}
+
 /** Runs redis-benchmark for one test and returns its row. */
 export async function redisBenchmark(opts: BenchOptions): Promise<BenchRow> {
   const custom = CUSTOM_TESTS.get(opts.test);
@@ -221,7 +229,7 @@ export async function redisBenchmark(opts: BenchOptions): Promise<BenchRow> {
   args.push('-r', String(opts.randomKeys), '-d', String(opts.dataSize), '--csv');
   if (custom !== undefined) args.push(...custom);
   const stdout = await run('redis-benchmark', args);
-  const row = parseBenchCsv(stdout)[0];
+  const row = measuredRow(parseBenchCsv(stdout));
   if (row === undefined) throw new Error(`redis-benchmark printed no CSV row:\n${stdout}`);
   return row;
 }
