@@ -35,6 +35,10 @@ const CR = 13;
 const STAR = 42;
 const DOLLAR = 36;
 const EMPTY = Buffer.alloc(0);
+/** `<prefix>` and up to 20 digits or a sign: longer length lines take the general search. */
+const SHORT_LINE_BYTES = 22;
+/** Command names up to this length are compared with the previous one to reuse its string. */
+const NAME_REUSE_BYTES_MAX = 16;
 
 const TOO_BIG_INLINE = 'Protocol error: too big inline request';
 const UNBALANCED_QUOTES = 'Protocol error: unbalanced quotes in request';
@@ -74,6 +78,8 @@ export class RequestDecoder {
   /** Length of the bulk being read, or -1 while its `$N` line is awaited. */
   private bulkLen = -1;
   private argv: string[] = [];
+  /** The last command name read: a client sends the same few, and reusing the string spares a copy. */
+  private lastName = '';
   /**
    * Set when a NUL byte precedes a line's terminator. Redis finds terminators with
    * strchr, which stops at NUL, so that request can never complete: it waits until more
@@ -244,10 +250,30 @@ export class RequestDecoder {
    * is complete once any byte follows the CR; that byte is skipped unchecked.
    */
   private findLengthLine(tooBig: string): number {
+    if (this.scanned === 0) {
+      const short = this.shortLengthLine();
+      if (short !== -1) return short;
+    }
     const cr = this.findLineEnd(CR, tooBig);
     if (cr === -1 || cr + 1 < this.buf.length) return cr;
     // Redis would not have seen this CR past a NUL, and applies its size check instead.
     if (this.pendingBytes > INLINE_MAX_BYTES && this.hasNul(cr)) this.stall(tooBig);
+    return -1;
+  }
+
+  /**
+   * The CR of a complete `<prefix>N\r` line of digits and signs, with a byte after it,
+   * found by a JS scan: a native indexOf per length line costs more than the line.
+   * -1 for anything else, which the general search then judges.
+   */
+  private shortLengthLine(): number {
+    const buf = this.buf;
+    const end = Math.min(buf.length - 1, this.pos + SHORT_LINE_BYTES);
+    for (let i = this.pos + 1; i < end; i++) {
+      const c = buf[i] as number;
+      if (c === CR) return i;
+      if ((c < 48 || c > 57) && c !== 45) return -1;
+    }
     return -1;
   }
 
@@ -284,7 +310,7 @@ export class RequestDecoder {
       const len = this.bulkLen;
       if (this.pendingBytes < len + 2) return false;
       // Like Redis, the two bytes after the data are skipped without checking for CRLF.
-      this.argv.push(this.buf.latin1Slice(this.pos, this.pos + len));
+      this.argv.push(this.argv.length === 0 ? this.name(len) : this.slice(len));
       this.advance(this.pos + len + 2);
       this.bulkLen = -1;
       this.remaining--;
@@ -293,6 +319,21 @@ export class RequestDecoder {
     this.argv = [];
     this.sink.command(argv);
     return true;
+  }
+
+  private slice(len: number): string {
+    return this.buf.latin1Slice(this.pos, this.pos + len);
+  }
+
+  /** The command name at `pos`: the previous one's string when the bytes are the same. */
+  private name(len: number): string {
+    const last = this.lastName;
+    if (len !== last.length || len > NAME_REUSE_BYTES_MAX) return (this.lastName = this.slice(len));
+    const buf = this.buf;
+    for (let i = 0; i < len; i++) {
+      if (buf[this.pos + i] !== last.charCodeAt(i)) return (this.lastName = this.slice(len));
+    }
+    return last;
   }
 }
 

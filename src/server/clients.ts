@@ -117,6 +117,11 @@ export class ClientRegistry implements ClientsApi {
 
   /** Whether a command must wait for the pause to end. */
   holds(write: boolean): boolean {
-    return this.pauseUntil !== 0 && (write || !this.pauseWritesOnly);
+    return this.pausing && (write || !this.pauseWritesOnly);
+  }
+
+  /** Whether a CLIENT PAUSE is in force (commands then ask `holds`). */
+  get pausing(): boolean {
+    return this.pauseUntil !== 0;
   }
 }

@@ -79,6 +79,8 @@ const MAXCLIENTS = Buffer.from('-ERR max number of clients reached\r\n');
 export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
   readonly keyspace: Keyspace;
   readonly registry = new Registry();
+  private resolvedArgv: readonly string[] = [];
+  private resolved: Lookup = this.registry.resolve(['ping']);
   readonly machine: StateMachine;
   readonly stats = new ServerStats();
   readonly clients: ClientRegistry;
@@ -102,7 +104,7 @@ export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
     this.keyspace = new Keyspace(deps.config.number('databases'));
     this.blocked = new BlockedClients({
       retry: (conn, argv, reply) => {
-        const lookup = this.registry.resolve(argv);
+        const lookup = this.resolve(argv);
         if (lookup.spec !== undefined) this.run(lookup.spec, conn, argv, reply, true);
       },
       servable: (argv, db, key) => this.servable(argv, db, key),
@@ -247,7 +249,7 @@ export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
 
   /** The type a blocking command pops from, by its ACL category (list, sortedset, stream). */
   private servable(argv: readonly string[], db: number, key: string): boolean {
-    const lookup = this.registry.resolve(argv);
+    const lookup = this.resolve(argv);
     const acl = lookup.spec?.acl ?? [];
     const entry = this.keyspace.db(db).get(key, this.now());
     if (entry === undefined || typeof entry.value === 'string') return false;
@@ -296,18 +298,30 @@ export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
 
   /** Whether CLIENT PAUSE holds this command back for now. */
   paused(argv: readonly string[]): boolean {
-    return this.clients.holds(this.isWrite(argv));
+    return this.clients.pausing && this.clients.holds(this.isWrite(argv));
+  }
+
+  /**
+   * The registry's lookup, remembered for the last argv: a command is looked up by the
+   * connection's checks and then by dispatch, and argv is never changed after decoding.
+   */
+  private resolve(argv: readonly string[]): Lookup {
+    if (argv !== this.resolvedArgv) {
+      this.resolvedArgv = argv;
+      this.resolved = this.registry.resolve(argv);
+    }
+    return this.resolved;
   }
 
   isWrite(argv: readonly string[]): boolean {
-    const lookup = this.registry.resolve(argv);
+    const lookup = this.resolve(argv);
     return lookup.spec !== undefined && lookup.spec.data !== undefined && isWrite(lookup.spec);
   }
 
   /** The one dispatch pipeline: lookup, arity, auth, then execute or propose. */
   dispatch(conn: Connection, argv: string[], reply: (r: Reply) => void): void {
     this.stats.totalCommands++;
-    const lookup = this.registry.resolve(argv);
+    const lookup = this.resolve(argv);
     if (lookup.error) {
       this.transactions.flag(conn);
       this.reject(lookup.error, argv, reply);

@@ -137,6 +137,35 @@ describe('RequestDecoder: multibulk commands', () => {
     ]);
   });
 
+  it('gives each command its own name when consecutive names differ only in some bytes', () => {
+    const names = [
+      'GET',
+      'SET',
+      'SET',
+      'get',
+      'GET',
+      'GETDEL',
+      'GETSET',
+      'a'.repeat(17),
+      'a'.repeat(16) + 'b',
+    ];
+    expectDecode(
+      names.map((n) => multibulk(n, 'k')).join(''),
+      names.map((n) => cmd(n, 'k')),
+    );
+  });
+
+  it('judges length lines of every size the same: leading zeros, -0 and overflow are invalid', () => {
+    const getAnd = (line: string): string => `*2\r\n$3\r\nGET\r\n${line}\r\nfoo\r\n`;
+    const invalidBulk = [err('Protocol error: invalid bulk length')];
+    expectDecode(getAnd('$' + '0'.repeat(25) + '3'), invalidBulk);
+    expectDecode(getAnd('$-0'), invalidBulk);
+    expectDecode(getAnd('$' + '9'.repeat(19)), invalidBulk);
+    expectDecode(getAnd('$0003'), invalidBulk);
+    expectDecode('*02\r\n$3\r\nGET\r\n', [err('Protocol error: invalid multibulk length')]);
+    expectDecode(getAnd('$3'), [cmd('GET', 'foo')]);
+  });
+
   it('skips the byte after a CR and the two bytes after a bulk without checking them', () => {
     expectDecode('*1\rX$4\r\nPINGxy' + PING, [cmd('PING'), cmd('PING')]);
   });
