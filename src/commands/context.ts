@@ -49,7 +49,8 @@ export class ExecContext {
     readonly keyspace: Keyspace,
     public dbIndex: number,
     readonly now: number,
-    private readonly seed: number,
+    /** The rng's seed, or where to draw one when a command first needs it (reads). */
+    private readonly seed: number | (() => number),
     readonly settings: ExecSettings,
     readonly options: ExecOptions,
   ) {
@@ -58,7 +59,7 @@ export class ExecContext {
 
   /** The seeded random source: created on first use, as most commands need none. */
   get rng(): Rng {
-    return (this.rngInstance ??= new Rng(this.seed));
+    return (this.rngInstance ??= new Rng(typeof this.seed === 'number' ? this.seed : this.seed()));
   }
 
   get db(): Db {

@@ -10,17 +10,39 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import { error, type Reply } from '../resp/reply.js';
 import type { CommandEntry, ExpireEntry, LogEntry, MultiEntry } from './entry.js';
 
+/** What the node tells the state machine about, and what it may tell the node. */
+export interface StateMachineHooks {
+  /** Key events of applied commands, for the node's WATCH and blocked clients. */
+  readonly onReady?: KeyEventHook;
+  /**
+   * With it, the run time of each command whose reply goes back to a client here is
+   * kept for takeRunMicros (INFO commandstats). Read around commands, never by them:
+   * state does not depend on it.
+   */
+  readonly timer?: RunTiming;
+}
+
+/** Times one run: `stop(start())` is its duration in microseconds. */
+export interface RunTiming {
+  start(): number;
+  stop(started: number): number;
+}
+
 /** Applies log entries to a keyspace. Every replica runs the same entries in order. */
 export class StateMachine {
   appliedIndex = 0;
+  /** How long the last command applied with `proposer` took to run, in microseconds. */
+  private lastRunMicros = 0;
+  private readonly timer: RunTiming | undefined;
 
   constructor(
     readonly keyspace: Keyspace,
     private readonly registry: Registry,
     private readonly settings: ExecSettings,
-    /** Key events of applied commands, for the node's WATCH and blocked clients. */
-    private readonly events: { onReady?: KeyEventHook } = {},
+    hooks: StateMachineHooks = {},
   ) {
+    const events = hooks.onReady === undefined ? {} : { onReady: hooks.onReady };
+    this.timer = hooks.timer;
     // One options object per (proposer, canBlock): applying an entry allocates no more.
     this.options = [false, true].flatMap((proposer) =>
       [false, true].map((canBlock) => ({ applying: true, proposer, canBlock, ...events })),
@@ -28,6 +50,16 @@ export class StateMachine {
   }
 
   private readonly options: readonly ExecOptions[];
+
+  /**
+   * The run time of the command applied last with `proposer`, once: its reply is made
+   * right after it applies, and a write that failed before applying takes 0.
+   */
+  takeRunMicros(): number {
+    const us = this.lastRunMicros;
+    this.lastRunMicros = 0;
+    return us;
+  }
 
   /** Applies one entry; the reply matters only where `proposer` is true. */
   apply(entry: LogEntry, proposer: boolean): Reply | BlockRequest {
@@ -53,7 +85,14 @@ export class StateMachine {
   }
 
   private applyCommand(entry: CommandEntry, proposer: boolean): Reply | BlockRequest {
-    return this.run(entry.db, entry.argv, entry.time, entry.seed, proposer, true);
+    const timer = proposer ? this.timer : undefined;
+    if (timer === undefined) {
+      return this.run(entry.db, entry.argv, entry.time, entry.seed, proposer, true);
+    }
+    const started = timer.start();
+    const reply = this.run(entry.db, entry.argv, entry.time, entry.seed, proposer, true);
+    this.lastRunMicros = timer.stop(started);
+    return reply;
   }
 
   private run(

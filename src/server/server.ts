@@ -13,6 +13,7 @@ import { isBlockRequest, isWrite, type BlockRequest } from '../commands/spec.js'
 import type { Lookup } from '../commands/registry.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import { error, isError, type ErrorReply, type Reply } from '../resp/reply.js';
+import type { LogEntry } from '../replication/entry.js';
 import type { Proposer } from '../replication/proposer.js';
 import { saveSchedule } from '../replication/persistence.js';
 import { StateMachine } from '../replication/state-machine.js';
@@ -20,6 +21,7 @@ import { LocalLog } from '../replication/proposer.js';
 import type { Logger } from '../observability/logger.js';
 import { Connection, type ConnectionHost } from './connection.js';
 import { ServerStats } from './stats.js';
+import { RunTimer } from './run-timer.js';
 import { ActiveExpiry } from './expiry.js';
 import { ClientRegistry } from './clients.js';
 import { BlockedClients } from './blocking.js';
@@ -79,6 +81,7 @@ const MAXCLIENTS = Buffer.from('-ERR max number of clients reached\r\n');
 export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
   readonly keyspace: Keyspace;
   readonly registry = new Registry();
+  private readonly timer = new RunTimer(() => performance.now());
   private resolvedArgv: readonly string[] = [];
   private resolved: Lookup = this.registry.resolve(['ping']);
   readonly machine: StateMachine;
@@ -128,6 +131,7 @@ export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
     });
     this.machine = new StateMachine(this.keyspace, this.registry, deps.config, {
       onReady: (db, key) => this.blocked.signalReady(db, key),
+      timer: this.timer,
     });
     this.proposer = deps.log?.(this.machine, this.keyspace) ?? new LocalLog(this.machine);
     this.startedAt = this.lastSaveAt = deps.now();
@@ -363,7 +367,11 @@ export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
     this.run(spec, conn, argv, reply);
   }
 
-  /** Executes a resolved command: node commands here, writes through the log, reads now. */
+  /**
+   * Executes a resolved command: node commands here, writes through the log, reads now.
+   * INFO commandstats counts a command's run time as Redis does: a write's is its apply
+   * (not its wait for the log), a read's its execution.
+   */
   private run(
     spec: RunnableSpec,
     conn: Connection,
@@ -371,37 +379,55 @@ export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
     reply: (r: Reply) => void,
     retry = false,
   ): void {
-    const started = performance.now();
+    if (spec.node !== undefined) {
+      const started = this.timer.start();
+      const r = spec.node(this.nodeContext(conn), argv);
+      if (r instanceof Promise) {
+        void r.then((done) => this.finish(spec, conn, argv, reply, done, started, retry));
+      } else {
+        this.finish(spec, conn, argv, reply, r, started, retry);
+      }
+    } else if (isWrite(spec)) {
+      const entry: LogEntry = {
+        kind: 'command',
+        db: conn.db,
+        argv,
+        time: this.entryTime(),
+        seed: this.deps.random32(),
+      };
+      this.proposer.propose(entry, (r) => this.finish(spec, conn, argv, reply, r, -1, retry));
+    } else {
+      const started = this.timer.start();
+      this.finish(spec, conn, argv, reply, spec.data(this.readContext(conn), argv), started, retry);
+    }
+  }
+
+  /** Counts a command that ran (`started` -1: a write, timed by its apply) and answers it. */
+  private finish(
+    spec: RunnableSpec,
+    conn: Connection,
+    argv: string[],
+    reply: (r: Reply) => void,
+    r: Reply | BlockRequest,
+    started: number,
+    retry: boolean,
+  ): void {
+    if (isBlockRequest(r)) {
+      this.blocked.park(conn, argv, r, reply);
+      return;
+    }
     // A write's reply waits for the blocked clients it readied (a retry never waits).
     const holds = !retry && isWrite(spec);
-    const finish = (r: Reply | BlockRequest): void => {
-      if (isBlockRequest(r)) {
-        this.blocked.park(conn, argv, r, reply);
-        return;
-      }
-      if (holds || retry) this.noteWrite(conn);
-      const stat = this.stats.command(spec.name);
-      stat.calls++;
-      stat.usec += Math.round((performance.now() - started) * 1000);
-      if (isError(r)) {
-        stat.failedCalls++;
-        this.stats.error(r.message);
-      }
-      if (holds && !this.blocked.idle) this.blocked.afterRetries(() => reply(r));
-      else reply(r);
-    };
-    if (spec.node !== undefined) {
-      const r = spec.node(this.nodeContext(conn), argv);
-      if (r instanceof Promise) void r.then(finish);
-      else finish(r);
-    } else if (isWrite(spec)) {
-      this.proposer.propose(
-        { kind: 'command', db: conn.db, argv, time: this.entryTime(), seed: this.deps.random32() },
-        finish,
-      );
-    } else {
-      finish(spec.data(this.readContext(conn), argv));
+    if (holds || retry) this.noteWrite(conn);
+    const stat = this.stats.command(spec.name);
+    stat.calls++;
+    stat.usec += started < 0 ? this.machine.takeRunMicros() : this.timer.stop(started);
+    if (isError(r)) {
+      stat.failedCalls++;
+      this.stats.error(r.message);
     }
+    if (holds && !this.blocked.idle) this.blocked.afterRetries(() => reply(r));
+    else reply(r);
   }
 
   /**
@@ -461,11 +487,14 @@ export class NodeServer implements ConnectionHost, NodeServices, RoutedServer {
       this.keyspace,
       session.db,
       now,
-      this.deps.random32(),
+      this.drawSeed,
       this.deps.config,
       options,
     );
   }
+
+  /** A read's rng seed, drawn only by the few reads that use randomness. */
+  private readonly drawSeed = (): number => this.deps.random32();
 
   /** Read contexts share these, so a read allocates only its context. */
   private readonly readOptions: ExecOptions = {
