@@ -293,7 +293,6 @@ export async function machineLines(): Promise<string[]> {
   ];
 }
 
-/** The npm command line that reproduces this run. */
 /** The npm script that runs the current benchmark file (dist/bench/<name>.js). */
 const SCRIPTS = new Map([
   ['throughput', 'bench'],
@@ -301,6 +300,7 @@ const SCRIPTS = new Map([
   ['raft', 'bench:raft'],
   ['cluster', 'bench:cluster'],
   ['restart', 'bench:restart'],
+  ['floor', 'bench:floor'],
 ]);
 
 function commandLine(): string {
