@@ -37,6 +37,12 @@ const DOLLAR = 36;
 const EMPTY = Buffer.alloc(0);
 /** `<prefix>` and up to 20 digits or a sign: longer length lines take the general search. */
 const SHORT_LINE_BYTES = 22;
+/**
+ * Arguments of a multibulk up to this count get their array sized from its header, as
+ * Redis sizes argv up to 1024: a grown empty array starts at room for 17. Beyond it,
+ * the array grows with what actually arrives.
+ */
+const ARGV_PREALLOCATED_MAX = 1024;
 /** Command names up to this length are compared with the previous one to reuse its string. */
 const NAME_REUSE_BYTES_MAX = 16;
 
@@ -78,6 +84,8 @@ export class RequestDecoder {
   /** Length of the bulk being read, or -1 while its `$N` line is awaited. */
   private bulkLen = -1;
   private argv: string[] = [];
+  /** Arguments of the current multibulk read so far. */
+  private argc = 0;
   /** The last command name read: a client sends the same few, and reusing the string spares a copy. */
   private lastName = '';
   /**
@@ -284,7 +292,11 @@ export class RequestDecoder {
     if (n === null || n > INT_MAX) return this.badLine(cr, TOO_BIG_MBULK, INVALID_MBULK);
     if (n > UNAUTH_MULTIBULK_MAX && this.authRequired) return this.fail(UNAUTH_MBULK);
     this.advance(cr + 2);
-    if (n > 0) this.remaining = n;
+    if (n > 0) {
+      this.remaining = n;
+      this.argv = n <= ARGV_PREALLOCATED_MAX ? new Array<string>(n) : [];
+      this.argc = 0;
+    }
     return true;
   }
 
@@ -310,7 +322,10 @@ export class RequestDecoder {
       const len = this.bulkLen;
       if (this.pendingBytes < len + 2) return false;
       // Like Redis, the two bytes after the data are skipped without checking for CRLF.
-      this.argv.push(this.argv.length === 0 ? this.name(len) : this.slice(len));
+      const at = this.argc++;
+      const arg = at === 0 ? this.name(len) : this.slice(len);
+      if (at < this.argv.length) this.argv[at] = arg;
+      else this.argv.push(arg);
       this.advance(this.pos + len + 2);
       this.bulkLen = -1;
       this.remaining--;

@@ -155,6 +155,17 @@ describe('RequestDecoder: multibulk commands', () => {
     );
   });
 
+  it('decodes multibulks of more arguments than are preallocated (1024), whole and in chunks', () => {
+    for (const count of [1024, 1025, 3000]) {
+      const argv = Array.from({ length: count }, (_, i) => String(i % 10));
+      const input = latin1(multibulk('RPUSH', ...argv) + PING);
+      for (const chunks of [[input], chunksOf(input, 7), byteByByte(input)]) {
+        const result = decodeChunks(chunks, {});
+        assert.deepStrictEqual(result.events, [cmd('RPUSH', ...argv), cmd('PING')]);
+      }
+    }
+  });
+
   it('judges length lines of every size the same: leading zeros, -0 and overflow are invalid', () => {
     const getAnd = (line: string): string => `*2\r\n$3\r\nGET\r\n${line}\r\nfoo\r\n`;
     const invalidBulk = [err('Protocol error: invalid bulk length')];
