@@ -125,12 +125,36 @@ const HEADER_BYTES = PROPOSAL_HEADER_BYTES;
 /** Proposals handed to Raft in one call (one MsgProp). */
 const PROPOSE_BATCH_MAX = 4096;
 
-interface PendingProposal {
-  readonly done: (outcome: ProposalOutcome) => void;
-  /** What the proposer handed in with it, given back to the applier (see GroupApplier). */
+/**
+ * A proposal waiting for its entry, told once how it ended. The proposer's object keeps
+ * the group's bookkeeping too, so a pending proposal is one object, not a callback, a
+ * record and an outcome.
+ */
+export interface Proposal {
+  /** What comes back to this node's applier with the entry (see GroupApplier.apply). */
   readonly context: unknown;
-  readonly deadline: number;
+  /** Set by the group: the tick after which it fails with `timeout`. */
+  deadline: number;
+  /** Set by the group: its log index once placed (0 until then). */
   index: number;
+  /** It applied here; `value` is the applier's result. */
+  applied(value: unknown, index: number): void;
+  /** It did not apply, or cannot be known to have. */
+  failed(failure: ProposalFailure): void;
+}
+
+/** A Proposal for a callback that takes a ProposalOutcome (RaftGroup.propose). */
+class OutcomeProposal implements Proposal {
+  deadline = 0;
+  index = 0;
+  readonly context = undefined;
+  constructor(private readonly done: (outcome: ProposalOutcome) => void) {}
+  applied(value: unknown, index: number): void {
+    this.done({ ok: true, value, index });
+  }
+  failed(failure: ProposalFailure): void {
+    this.done({ ok: false, failure });
+  }
 }
 
 interface PendingRead {
@@ -172,7 +196,7 @@ function readU32(data: Uint8Array, at: number): number {
 export class RaftGroup {
   readonly node: RawNode;
   /** This node's proposals awaiting their entries, under their sequence numbers. */
-  private readonly proposals = new SeqWindow<PendingProposal>();
+  private readonly proposals = new SeqWindow<Proposal>();
   /** Proposals of this turn not yet handed to Raft, and their sequence numbers. */
   private unproposed: Uint8Array[] = [];
   private unproposedSeqs: number[] = [];
@@ -229,22 +253,19 @@ export class RaftGroup {
   propose(payload: Uint8Array, done: (outcome: ProposalOutcome) => void): void {
     const data = new Uint8Array(HEADER_BYTES + payload.length);
     data.set(payload, HEADER_BYTES);
-    this.proposeFramed(data, done, undefined);
+    this.proposeFramed(data, new OutcomeProposal(done));
   }
 
   /**
    * Proposes `data`, whose first PROPOSAL_HEADER_BYTES are left for the header (saving
-   * the copy `propose` makes). `context` comes back to this node's applier with the
-   * entry, so the proposer can skip decoding what it just encoded.
+   * the copy `propose` makes). The proposal's `context` comes back to this node's
+   * applier with the entry, so the proposer can skip decoding what it just encoded.
    */
-  proposeFramed(
-    data: Uint8Array,
-    done: (outcome: ProposalOutcome) => void,
-    context: unknown,
-  ): void {
+  proposeFramed(data: Uint8Array, proposal: Proposal): void {
     const o = this.host.options;
-    const deadline = this.host.ticks + o.requestTimeoutTicks;
-    const seq = this.proposals.add({ done, context, deadline, index: 0 });
+    proposal.deadline = this.host.ticks + o.requestTimeoutTicks;
+    proposal.index = 0;
+    const seq = this.proposals.add(proposal);
     writeHeader(data, o.id, this.host.incarnation, seq);
     this.unproposed.push(data);
     this.unproposedSeqs.push(seq);
@@ -266,7 +287,7 @@ export class RaftGroup {
       const end = at + PROPOSE_BATCH_MAX;
       if (this.node.propose(...payloads.slice(at, end))) continue;
       for (const seq of seqs.slice(at, end)) {
-        this.proposals.delete(seq)?.done({ ok: false, failure: 'dropped' });
+        this.proposals.delete(seq)?.failed('dropped');
       }
     }
   }
@@ -407,7 +428,7 @@ export class RaftGroup {
     const value = this.applier.apply(e.index, e.data.subarray(HEADER_BYTES), p);
     if (p === undefined) return;
     this.proposals.delete(seq);
-    p.done({ ok: true, value, index: e.index });
+    p.applied(value, e.index);
   }
 
   /**
@@ -424,7 +445,7 @@ export class RaftGroup {
       if (p.index === 0 || p.index > index) return;
       if (s === seq) continue;
       window.delete(s);
-      p.done({ ok: false, failure: 'superseded' });
+      p.failed('superseded');
     }
   }
 
@@ -463,7 +484,7 @@ export class RaftGroup {
       if (p === undefined) continue;
       if (p.index === 0 || p.index > index) return;
       window.delete(s);
-      p.done({ ok: false, failure: 'leader-changed' });
+      p.failed('leader-changed');
     }
   }
 
@@ -523,7 +544,7 @@ export class RaftGroup {
     for (const [seq, p] of this.proposals.entries()) {
       if (p.deadline > now) break;
       this.proposals.delete(seq);
-      p.done({ ok: false, failure: 'timeout' });
+      p.failed('timeout');
     }
     for (const [seq, r] of this.reads) {
       if (r.deadline > now) break;

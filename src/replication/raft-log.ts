@@ -22,7 +22,7 @@ import {
   PROPOSAL_HEADER_BYTES,
   type GroupApplier,
   type ProposalFailure,
-  type ProposalOutcome,
+  type Proposal,
   type RaftGroup,
 } from './multi-raft.js';
 import type { Proposer } from './proposer.js';
@@ -153,10 +153,25 @@ export class RaftLog implements Proposer {
     // Every byte is written below; the shared pool spares one ArrayBuffer per write.
     const data = Buffer.allocUnsafe(PROPOSAL_HEADER_BYTES + encodedEntryLength(entry));
     encodeEntryInto(entry, data, PROPOSAL_HEADER_BYTES);
-    const answer = (outcome: ProposalOutcome): void => {
-      if (outcome.ok) done(outcome.value as Reply | BlockRequest);
-      else done(FAILURE_REPLIES[outcome.failure]);
-    };
-    this.group.proposeFramed(data, answer, entry);
+    this.group.proposeFramed(data, new EntryProposal(entry, done));
+  }
+}
+
+/** A command entry waiting in the group: the applier gets the entry back as `context`. */
+class EntryProposal implements Proposal {
+  deadline = 0;
+  index = 0;
+
+  constructor(
+    readonly context: LogEntry,
+    private readonly done: (reply: Reply | BlockRequest) => void,
+  ) {}
+
+  applied(value: unknown): void {
+    this.done(value as Reply | BlockRequest);
+  }
+
+  failed(failure: ProposalFailure): void {
+    this.done(FAILURE_REPLIES[failure]);
   }
 }
