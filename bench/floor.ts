@@ -33,14 +33,14 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function startFloor(): Promise<Target> {
+async function startFloor(): Promise<Target & { stop(): void }> {
   const port = await freePort();
   const log = join(tempDir('aikv-floor-'), 'floor.log');
   const script = join(ROOT, 'dist', 'bench', 'floor-server.js');
   const child = startProcess(process.execPath, [...AIKV_NODE_FLAGS, script, `${port}`], log);
   await waitPing(child, port, log);
   if (child.pid === undefined) throw new Error('floor server has no pid');
-  return { name: 'node floor', port, pid: child.pid };
+  return { name: 'node floor', port, pid: child.pid, stop: () => child.kill() };
 }
 
 interface Measured {
@@ -72,9 +72,10 @@ async function main(): Promise<void> {
   const requests = Number(values.requests);
   const redis = await startServer('redis');
   const aikv = await startServer('aikv');
+  const floor = await startFloor();
   const targets: Target[] = [
     { name: 'redis', port: redis.port, pid: redis.pid },
-    await startFloor(),
+    floor,
     { name: 'aikv', port: aikv.port, pid: aikv.pid },
   ];
   const header = [
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
     }
   }
   await Promise.all([redis.stop(), aikv.stop()]);
+  floor.stop();
   console.log(`\n${textTable(header, rows)}\n`);
   console.log([...(await machineLines()), ''].join('\n'));
   console.log(markdownTable(header, rows));
