@@ -4,7 +4,7 @@
  * straight into the output buffer, so the common replies (status, integer, bulk,
  * arrays of them) allocate nothing per reply.
  */
-import type { Reply } from './reply.js';
+import { OK, type Reply } from './reply.js';
 import { formatDouble17g } from '../util/numbers.js';
 
 export type Protocol = 2 | 3;
@@ -72,6 +72,8 @@ export class ReplyBuffer {
     if (reply === null) return this.ascii(proto === 3 ? '_\r\n' : '$-1\r\n');
     if (typeof reply === 'bigint') return this.line(58 /* : */, reply.toString());
     if (Array.isArray(reply)) return this.aggregate(42 /* * */, reply as readonly Reply[], proto);
+    // Every SET's reply: no need to check a constant for line breaks.
+    if (reply === OK) return this.ascii('+OK\r\n');
     this.writeTagged(reply as TaggedReply, proto);
   }
 
